@@ -1,0 +1,90 @@
+//! Command-line interface (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::findings::FailOn;
+
+pub const EXIT_CODES: &str = "Exit codes:
+  0  no FAILED finding at or above --fail-on
+  1  FAILED findings at or above --fail-on (default: high)
+  2  bad input, bad policy, bad flags or a rule that could not be evaluated";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "infracheck",
+    version,
+    about = "Policy and compliance scanner for AWS infrastructure built with Terraform",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan a Terraform plan (`terraform show -json tfplan > tfplan.json`).
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
+    /// List or test the rules.
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct PolicyArgs {
+    /// Extra policy directory, added to the built-in rules (repeatable).
+    #[arg(long = "policy-dir", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
+    /// Configuration file (default: ./.infracheck.toml if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The plan as JSON, from `terraform show -json`.
+    pub plan: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity of a FAILED finding that makes the exit code 1:
+    /// critical, high, medium, low, info or never.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules (comma-separated IDs).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub rules: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PoliciesCommand {
+    /// Print the rule catalog.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Run every `test_*` rule of every `*_test.rego`, built in and in --policy-dir.
+    Test {
+        /// Print every test, not only the failing ones.
+        #[arg(long, short)]
+        verbose: bool,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}

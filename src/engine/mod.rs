@@ -1,0 +1,389 @@
+//! The policy engine: loads Rego rules (built in and from user directories) into
+//! regorus and evaluates each rule separately against the resource model.
+
+pub mod builtins;
+pub mod metadata;
+pub mod testing;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use regorus::{Engine, Value};
+
+use crate::config::Settings;
+use crate::findings::{Finding, RuleError, RuleMeta, ScanResult, Status};
+use crate::model::Scan;
+
+static BUILTIN_POLICIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policies");
+
+/// One `.rego` file, built in or from a user directory.
+#[derive(Debug, Clone)]
+pub struct PolicyFile {
+    /// `builtin:aws/s3/bucket_encryption.rego` or the file's path.
+    pub label: String,
+    pub text: String,
+}
+
+impl PolicyFile {
+    pub fn is_test(&self) -> bool {
+        self.label.ends_with("_test.rego")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{path}: cannot read policy directory: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("rule {id} is defined twice: in {first} and in {second}")]
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// The built-in policies embedded in the binary at build time.
+pub fn builtin_files() -> Vec<PolicyFile> {
+    let mut out = Vec::new();
+    collect_embedded(&BUILTIN_POLICIES, &mut out);
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    out
+}
+
+fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<PolicyFile>) {
+    for f in dir.files() {
+        if f.path().extension().is_some_and(|e| e == "rego") {
+            if let Some(text) = f.contents_utf8() {
+                out.push(PolicyFile {
+                    label: format!("builtin:{}", f.path().display()),
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Every `.rego` file under `dir`, recursively, in path order.
+pub fn dir_files(dir: &Path) -> Result<Vec<PolicyFile>, PolicyError> {
+    let mut paths = Vec::new();
+    walk(dir, &mut paths).map_err(|source| PolicyError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|source| PolicyError::Io {
+                path: p.clone(),
+                source,
+            })?;
+            Ok(PolicyFile {
+                label: p.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rego") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The first line of a regorus error, which names file, line and column.
+fn one_line(e: &anyhow::Error) -> String {
+    let s = e.to_string();
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// A new engine with infracheck's builtins and configuration.
+pub fn new_engine(settings: &Settings) -> Result<Engine, PolicyError> {
+    let mut engine = Engine::new();
+    builtins::register(&mut engine).map_err(|e| PolicyError::Invalid {
+        file: "builtins".into(),
+        message: e.to_string(),
+    })?;
+    let mut cfg = BTreeMap::new();
+    cfg.insert(Value::from("config"), settings.to_rego());
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("infracheck"), Value::from(cfg));
+    engine
+        .add_data(Value::from(root))
+        .map_err(|e| PolicyError::Invalid {
+            file: "config".into(),
+            message: e.to_string(),
+        })?;
+    Ok(engine)
+}
+
+/// Adds a file to the engine, returning its package (`data.a.b`).
+pub fn add_file(engine: &mut Engine, file: &PolicyFile) -> Result<String, PolicyError> {
+    engine
+        .add_policy(file.label.clone(), file.text.clone())
+        .map_err(|e| PolicyError::Invalid {
+            file: file.label.clone(),
+            message: one_line(&e),
+        })
+}
+
+fn defines(text: &str, rule: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix(rule)
+            .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('['))
+    })
+}
+
+struct LoadedRule {
+    meta: RuleMeta,
+    has_unknown: bool,
+}
+
+/// The loaded rules, ready to evaluate.
+pub struct PolicySet {
+    engine: Engine,
+    rules: Vec<LoadedRule>,
+}
+
+impl PolicySet {
+    /// Loads the non-test files; every package outside `lib.` must be a rule with
+    /// valid metadata and a `deny` set.
+    pub fn load(files: &[PolicyFile], settings: &Settings) -> Result<Self, PolicyError> {
+        let mut engine = new_engine(settings)?;
+        let mut rules: Vec<LoadedRule> = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for file in files.iter().filter(|f| !f.is_test()) {
+            let package = add_file(&mut engine, file)?;
+            if package.starts_with("data.lib.") {
+                continue;
+            }
+            let invalid = |message: String| PolicyError::Invalid {
+                file: file.label.clone(),
+                message,
+            };
+            let meta = metadata::parse_rule_metadata(&file.text).map_err(invalid)?;
+            if !defines(&file.text, "deny") {
+                return Err(invalid(format!("rule {} defines no `deny` set", meta.id)));
+            }
+            if let Some(first) = seen.insert(meta.id.clone(), file.label.clone()) {
+                return Err(PolicyError::DuplicateId {
+                    id: meta.id,
+                    first,
+                    second: file.label.clone(),
+                });
+            }
+            rules.push(LoadedRule {
+                has_unknown: defines(&file.text, "unknown"),
+                meta: RuleMeta {
+                    id: meta.id,
+                    title: meta.title,
+                    description: meta.description,
+                    severity: meta.severity,
+                    resource_types: meta.resource_types,
+                    frameworks: meta.frameworks,
+                    remediation: meta.remediation,
+                    package,
+                    source: file.label.clone(),
+                },
+            });
+        }
+        rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        Ok(PolicySet { engine, rules })
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.rules.iter().map(|r| &r.meta)
+    }
+
+    /// Keeps only the rules whose IDs are listed.
+    pub fn retain(&mut self, ids: &[String]) {
+        self.rules.retain(|r| ids.iter().any(|i| i == &r.meta.id));
+    }
+
+    /// Evaluates every rule against `input` (built from `scan`), each on its own so
+    /// one rule's runtime error does not stop the others.
+    pub fn evaluate(&self, scan: &Scan, input: Value) -> ScanResult {
+        let mut engine = self.engine.clone();
+        engine.set_input(input);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4)
+            .min(self.rules.len().max(1));
+        let chunks: Vec<Vec<&LoadedRule>> = (0..threads)
+            .map(|t| self.rules.iter().skip(t).step_by(threads).collect())
+            .collect();
+        let outcomes: Vec<(usize, RuleOutcome)> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .enumerate()
+                .map(|(t, chunk)| {
+                    let mut engine = engine.clone();
+                    s.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, rule)| (t + i * threads, eval_rule(&mut engine, rule)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut outcomes = outcomes;
+        outcomes.sort_by_key(|(i, _)| *i);
+
+        let by_address: HashMap<&str, &crate::model::Resource> = scan
+            .resources
+            .iter()
+            .map(|r| (r.address.as_str(), r))
+            .collect();
+        let mut by_type: HashMap<&str, Vec<&crate::model::Resource>> = HashMap::new();
+        for r in &scan.resources {
+            by_type.entry(r.kind.as_str()).or_default().push(r);
+        }
+
+        let mut result = ScanResult {
+            rules: self.rules.iter().map(|r| r.meta.clone()).collect(),
+            ..Default::default()
+        };
+        for ((_, outcome), rule) in outcomes.into_iter().zip(&self.rules) {
+            let meta = &rule.meta;
+            let (deny, unknown) = match outcome {
+                Ok(x) => x,
+                Err(message) => {
+                    result.errors.push(RuleError {
+                        rule_id: meta.id.clone(),
+                        message,
+                    });
+                    continue;
+                }
+            };
+            #[derive(Default)]
+            struct Verdict {
+                failed: Vec<String>,
+                unknown: Vec<String>,
+                region: Option<String>,
+            }
+            let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
+            for t in &meta.resource_types {
+                for r in by_type.get(t.as_str()).into_iter().flatten() {
+                    verdicts.entry(r.address.clone()).or_default();
+                }
+            }
+            for (failed, items) in [(true, deny), (false, unknown)] {
+                for item in items {
+                    let v = verdicts.entry(item.address).or_default();
+                    let list = if failed {
+                        &mut v.failed
+                    } else {
+                        &mut v.unknown
+                    };
+                    if !list.contains(&item.message) {
+                        list.push(item.message);
+                    }
+                    if item.region.is_some() {
+                        v.region = item.region;
+                    }
+                }
+            }
+            let statuses = verdicts.into_iter().map(|(address, v)| {
+                // A known violation stands even where something else is unknown.
+                let (status, messages) = if !v.failed.is_empty() {
+                    (Status::Failed, v.failed)
+                } else if !v.unknown.is_empty() {
+                    (Status::Unknown, v.unknown)
+                } else {
+                    (Status::Passed, Vec::new())
+                };
+                (address, (status, messages, v.region))
+            });
+            for (address, (status, messages, region)) in statuses {
+                let resource = by_address.get(address.as_str());
+                result.findings.push(Finding {
+                    rule_id: meta.id.clone(),
+                    severity: meta.severity,
+                    status,
+                    resource_type: resource.map(|r| r.kind.clone()).unwrap_or_default(),
+                    region: region.or_else(|| resource.and_then(|r| r.region.clone())),
+                    message: if messages.is_empty() {
+                        meta.title.clone()
+                    } else {
+                        messages.join("; ")
+                    },
+                    address,
+                });
+            }
+        }
+        result
+    }
+}
+
+struct Item {
+    address: String,
+    message: String,
+    region: Option<String>,
+}
+
+type RuleOutcome = Result<(Vec<Item>, Vec<Item>), String>;
+
+fn eval_rule(engine: &mut Engine, rule: &LoadedRule) -> RuleOutcome {
+    let deny = eval_set(engine, &format!("{}.deny", rule.meta.package))?;
+    let unknown = if rule.has_unknown {
+        eval_set(engine, &format!("{}.unknown", rule.meta.package))?
+    } else {
+        Vec::new()
+    };
+    Ok((deny, unknown))
+}
+
+fn eval_set(engine: &mut Engine, path: &str) -> Result<Vec<Item>, String> {
+    let v = engine
+        .eval_rule(path.to_string())
+        .map_err(|e| one_line(&e))?;
+    let items: Vec<&Value> = match &v {
+        Value::Undefined => return Ok(Vec::new()),
+        Value::Set(s) => s.iter().collect(),
+        Value::Array(a) => a.iter().collect(),
+        other => return Err(format!("{path} is not a set but {other}")),
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let field = |k: &str| match item {
+                Value::Object(o) => o.get(&Value::from(k)).cloned(),
+                _ => None,
+            };
+            let text = |v: Option<Value>| match v {
+                Some(Value::String(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            let address = text(field("address"))
+                .ok_or_else(|| format!("{path}: result {item} has no string `address`"))?;
+            Ok(Item {
+                address,
+                message: text(field("message")).unwrap_or_default(),
+                region: text(field("region")),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,165 @@
+//! Findings: the outcome of each (rule, resource) pair, and the rule metadata they carry.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!(
+                "unknown severity {other:?} (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// The lowest severity that fails a run, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("never") {
+            Ok(FailOn::Never)
+        } else {
+            s.parse::<Severity>()
+                .map(FailOn::Severity)
+                .map_err(|_| format!("unknown --fail-on value {s:?} (expected critical, high, medium, low, info or never)"))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    Failed,
+    Unknown,
+    Passed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Failed => "FAILED",
+            Status::Passed => "PASSED",
+            Status::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// A rule's metadata, read from its `# METADATA` block.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub resource_types: Vec<String>,
+    /// framework -> requirement IDs (`pci-dss-4.0` -> ["3.5.1"]).
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    pub remediation: String,
+    /// The Rego package, e.g. `data.aws.s3.bucket_encryption`.
+    pub package: String,
+    /// Where the rule came from (`builtin:aws/s3/x.rego` or a path).
+    pub source: String,
+}
+
+/// The outcome of one rule for one resource (or region, for scan-wide rules).
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub address: String,
+    pub resource_type: String,
+    pub region: Option<String>,
+    pub message: String,
+}
+
+/// A rule that could not be evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleError {
+    pub rule_id: String,
+    pub message: String,
+}
+
+/// Everything one scan produced.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub rules: Vec<RuleMeta>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RuleError>,
+}
+
+impl ScanResult {
+    pub fn count(&self, status: Status) -> usize {
+        self.findings.iter().filter(|f| f.status == status).count()
+    }
+
+    /// Whether a FAILED finding reaches `fail_on`.
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        match fail_on {
+            FailOn::Never => false,
+            FailOn::Severity(min) => self
+                .findings
+                .iter()
+                .any(|f| f.status == Status::Failed && f.severity >= min),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! infracheck: a policy and compliance scanner for AWS infrastructure built with
+//! Terraform.
+//!
+//! Data flows one way: [`source`] loaders -> [`model`] (+ indexes) -> [`engine`]
+//! -> [`findings`] -> [`report`].
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod findings;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod source;

@@ -1,0 +1,85 @@
+//! The normalized resource model every source produces and every rule reads.
+//!
+//! Sources (plan, `.tf`, live) build a [`Scan`]; [`index::build_input`] turns it into the
+//! Rego `input` document with the joins resolved in Rust.
+
+pub mod address;
+pub mod index;
+
+use std::collections::BTreeMap;
+
+pub use address::{InstanceKey, ModulePath};
+
+/// The text that replaces every sensitive value at load time.
+pub const REDACTED: &str = "(sensitive)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// What the plan will do to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    NoOp,
+    Replace,
+    Read,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::NoOp => "no-op",
+            Action::Replace => "replace",
+            Action::Read => "read",
+        }
+    }
+}
+
+/// Where a resource's block is in the `.tf` sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+/// One resource instance, in Terraform's vocabulary whatever the source.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub address: String,
+    pub mode: Mode,
+    pub kind: String,
+    pub name: String,
+    pub module: ModulePath,
+    pub index: Option<InstanceKey>,
+    pub provider: String,
+    pub region: Option<String>,
+    pub account: Option<String>,
+    pub action: Option<Action>,
+    /// Attribute values, sensitive ones already redacted, unknown ones absent.
+    pub values: regorus::Value,
+    /// Attribute paths (`a.0.b`) whose value is unknown until apply.
+    pub unknown: Vec<String>,
+    /// Attribute path -> addresses of the resources it refers to.
+    pub references: BTreeMap<String, Vec<String>>,
+    /// Attribute paths whose value is unknown and whose reference could not be resolved.
+    pub unresolved: Vec<String>,
+    pub location: Option<Location>,
+}
+
+/// Everything one source produced, ready for indexing.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub source: &'static str,
+    /// Managed resources that will exist (deleted ones are left out).
+    pub resources: Vec<Resource>,
+    pub data_sources: Vec<Resource>,
+    /// Regions the scan covers; for plans, the regions its resources are in.
+    pub regions: Vec<String>,
+    pub accounts: Vec<String>,
+}

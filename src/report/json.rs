@@ -1,0 +1,109 @@
+//! The JSON report: every (rule, resource) outcome, PASSED and UNKNOWN included.
+//! Its shape is documented in docs/json-output.md and versioned by `schema_version`.
+
+use serde::Serialize;
+
+use super::{sorted, SourceInfo};
+use crate::findings::{Finding, RuleError, RuleMeta, ScanResult, Severity, Status};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema_version: u32,
+    tool: Tool,
+    source: &'a SourceInfo,
+    summary: Summary,
+    rules: &'a [RuleMeta],
+    results: Vec<ResultRow<'a>>,
+    errors: &'a [RuleError],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    failed: usize,
+    unknown: usize,
+    passed: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    #[serde(flatten)]
+    total: Counts,
+    errors: usize,
+    by_severity: std::collections::BTreeMap<&'static str, Counts>,
+}
+
+#[derive(Serialize)]
+struct ResultRow<'a> {
+    rule_id: &'a str,
+    title: &'a str,
+    severity: Severity,
+    status: Status,
+    address: &'a str,
+    resource_type: &'a str,
+    region: Option<&'a str>,
+    message: &'a str,
+}
+
+fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
+    let n = |s: Status| it.clone().filter(|f| f.status == s).count();
+    Counts {
+        failed: n(Status::Failed),
+        unknown: n(Status::Unknown),
+        passed: n(Status::Passed),
+    }
+}
+
+pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
+    let titles: std::collections::HashMap<&str, &str> = result
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.title.as_str()))
+        .collect();
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "infracheck",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        source,
+        summary: Summary {
+            total: counts(result.findings.iter()),
+            errors: result.errors.len(),
+            by_severity: Severity::ALL
+                .iter()
+                .map(|&s| {
+                    (
+                        s.as_str(),
+                        counts(result.findings.iter().filter(move |f| f.severity == s)),
+                    )
+                })
+                .collect(),
+        },
+        rules: &result.rules,
+        results: sorted(&result.findings)
+            .into_iter()
+            .map(|f| ResultRow {
+                rule_id: &f.rule_id,
+                title: titles.get(f.rule_id.as_str()).copied().unwrap_or(""),
+                severity: f.severity,
+                status: f.status,
+                address: &f.address,
+                resource_type: &f.resource_type,
+                region: f.region.as_deref(),
+                message: &f.message,
+            })
+            .collect(),
+        errors: &result.errors,
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+    s.push('\n');
+    s
+}

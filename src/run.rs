@@ -1,0 +1,162 @@
+//! The commands, wired from the CLI through the pipeline stages.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Command, Format, PlanArgs, PoliciesCommand, PolicyArgs};
+use crate::config::Config;
+use crate::engine::{self, PolicyFile, PolicySet};
+use crate::findings::{FailOn, Severity};
+use crate::model::index::build_input;
+use crate::report::{self, SourceInfo};
+use crate::source::plan::load_plan;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(command: Command) -> Result<u8> {
+    match command {
+        Command::Plan(args) => plan(args),
+        Command::Policies(PoliciesCommand::List { format, policy }) => list(format, &policy),
+        Command::Policies(PoliciesCommand::Test { verbose, policy }) => test(verbose, &policy),
+    }
+}
+
+fn load_config(args: &PolicyArgs) -> Result<Config> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    Ok(Config::discover(args.config.as_deref(), &cwd)?)
+}
+
+/// Built-in policies plus the configured and flagged directories.
+fn policy_files(config: &Config, args: &PolicyArgs) -> Result<Vec<PolicyFile>> {
+    let mut files = engine::builtin_files();
+    for dir in config.policy_dirs.iter().chain(&args.policy_dirs) {
+        files.extend(engine::dir_files(dir)?);
+    }
+    Ok(files)
+}
+
+fn write_output(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("{}: cannot write the report", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = out.write_all(text.as_bytes());
+            Ok(())
+        }
+    }
+}
+
+fn plan(args: PlanArgs) -> Result<u8> {
+    let config = load_config(&args.policy)?;
+    let files = policy_files(&config, &args.policy)?;
+    let mut policies = PolicySet::load(&files, &config.settings)?;
+    if !args.rules.is_empty() {
+        let known: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
+        if let Some(bad) = args.rules.iter().find(|id| !known.contains(id)) {
+            anyhow::bail!("--rules: no rule with ID {bad:?} (see `infracheck policies list`)");
+        }
+        policies.retain(&args.rules);
+    }
+    let scan = load_plan(&args.plan)?;
+    let input = build_input(&scan);
+    let result = policies.evaluate(&scan, input);
+    let source = SourceInfo {
+        kind: "plan".into(),
+        path: args.plan.display().to_string(),
+        regions: scan.regions.clone(),
+        resources: scan.resources.len(),
+    };
+    let text = match args.format {
+        Format::Table => report::table::render(&result, &source),
+        Format::Json => report::json::render(&result, &source),
+    };
+    write_output(&text, args.output.as_deref())?;
+    for e in &result.errors {
+        eprintln!(
+            "infracheck: error: rule {} could not be evaluated: {}",
+            e.rule_id, e.message
+        );
+    }
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(FailOn::Severity(Severity::High));
+    Ok(if !result.errors.is_empty() {
+        EXIT_ERROR
+    } else if result.fails(fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn list(format: Format, args: &PolicyArgs) -> Result<u8> {
+    let config = load_config(args)?;
+    let files = policy_files(&config, args)?;
+    let policies = PolicySet::load(&files, &config.settings)?;
+    let rules: Vec<_> = policies.rules().cloned().collect();
+    let text = match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&rules)?;
+            s.push('\n');
+            s
+        }
+        Format::Table => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_header(vec![
+                    "ID",
+                    "Severity",
+                    "Title",
+                    "Resource types",
+                    "Frameworks",
+                ]);
+            for r in &rules {
+                let frameworks: Vec<String> = r
+                    .frameworks
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+                    .collect();
+                table.add_row(vec![
+                    r.id.clone(),
+                    r.severity.to_string(),
+                    r.title.clone(),
+                    r.resource_types.join(", "),
+                    frameworks.join("\n"),
+                ]);
+            }
+            format!("{table}\n{} rules\n", rules.len())
+        }
+    };
+    write_output(&text, None)?;
+    Ok(EXIT_OK)
+}
+
+fn test(verbose: bool, args: &PolicyArgs) -> Result<u8> {
+    let config = load_config(args)?;
+    let files = policy_files(&config, args)?;
+    let outcomes = engine::testing::run_tests(&files, &config.settings)?;
+    let mut out = String::new();
+    for t in &outcomes {
+        match &t.failure {
+            Some(why) => out.push_str(&format!("FAIL {} ({}): {why}\n", t.name, t.file)),
+            None if verbose => out.push_str(&format!("PASS {}\n", t.name)),
+            None => {}
+        }
+    }
+    let failed = outcomes.iter().filter(|t| t.failure.is_some()).count();
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        outcomes.len() - failed,
+        failed
+    ));
+    write_output(&out, None)?;
+    Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}

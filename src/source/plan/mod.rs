@@ -1,0 +1,285 @@
+//! Loads `terraform show -json` plan output (format_version 0.1 to 1.x).
+
+mod config;
+mod format;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use self::config::ConfigResolver;
+use self::format::{PlanDoc, PlannedModule, PlannedValues};
+use super::LoadError;
+use crate::model::{Action, InstanceKey, Mode, ModulePath, Resource, Scan};
+
+/// Reads and loads a plan file.
+pub fn load_plan(path: &Path) -> Result<Scan, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_plan(&text, path)
+}
+
+/// Loads a plan from its JSON text; `path` only names it in errors.
+pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
+    let doc: PlanDoc = serde_json::from_str(text).map_err(|e| json_error(path, e))?;
+    let not_a_plan = |reason: &str| LoadError::NotAPlan {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let Some(version) = doc.format_version.as_deref() else {
+        return Err(not_a_plan(
+            "no format_version (expected the output of `terraform show -json <planfile>`)",
+        ));
+    };
+    check_version(version).map_err(|_| LoadError::UnsupportedVersion {
+        path: path.to_path_buf(),
+        version: version.to_string(),
+    })?;
+    if doc.planned_values.is_none() && doc.resource_changes.is_none() {
+        return Err(not_a_plan(if doc.values.is_some() {
+            "this is a state file (`terraform show -json` without a plan file); give a plan"
+        } else {
+            "neither planned_values nor resource_changes is present"
+        }));
+    }
+
+    let root_variables: BTreeMap<String, Json> = doc
+        .variables
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, v.value))
+        .collect();
+    let mut resolver = ConfigResolver::new(doc.configuration.as_ref(), root_variables);
+
+    let mut all: Vec<Resource> = Vec::new();
+    if let Some(changes) = doc.resource_changes {
+        for rc in changes {
+            // Deposed objects are old instances on their way out.
+            if rc.deposed.is_some() {
+                continue;
+            }
+            let Some(action) = action_of(&rc.change.actions) else {
+                continue; // delete or forget: it will not exist
+            };
+            let mode = if rc.mode == "data" {
+                Mode::Data
+            } else {
+                Mode::Managed
+            };
+            let module = rc
+                .module_address
+                .as_deref()
+                .and_then(ModulePath::parse)
+                .unwrap_or_default();
+            let mut values = rc.change.after.unwrap_or_else(regorus::Value::new_object);
+            if matches!(values, regorus::Value::Null) {
+                values = regorus::Value::new_object();
+            }
+            if let Some(mask) = &rc.change.after_sensitive {
+                values::redact(&mut values, mask);
+            }
+            let mut unknown = Vec::new();
+            if let Some(u) = &rc.change.after_unknown {
+                values::unknown_paths(u, &mut String::new(), &mut unknown);
+            }
+            all.push(Resource {
+                address: rc.address,
+                mode,
+                kind: rc.kind,
+                name: rc.name,
+                module,
+                index: rc.index.as_ref().and_then(InstanceKey::from_json),
+                provider: rc.provider_name.unwrap_or_default(),
+                region: None,
+                account: None,
+                action: Some(action),
+                values,
+                unknown,
+                references: BTreeMap::new(),
+                unresolved: Vec::new(),
+                location: None,
+            });
+        }
+    } else if let Some(raw) = doc.planned_values {
+        let pv: PlannedValues = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+        if let Some(root) = pv.root_module {
+            collect_planned(root, &mut all);
+        }
+    }
+
+    // Every instance must be registered before any reference is resolved.
+    for r in &all {
+        resolver.add_instance(
+            &r.module,
+            config_address(r),
+            r.index.clone(),
+            r.address.clone(),
+        );
+    }
+    let mut regions = BTreeSet::new();
+    for r in &mut all {
+        let config_path = r.module.config_path();
+        let block = resolver.resource_config(&config_path, &config_address(r));
+        if let Some(block) = block {
+            if let Some(key) = block.get("provider_config_key").and_then(Json::as_str) {
+                r.provider = key.to_string();
+            }
+            for attr in ConfigResolver::attribute_exprs(block) {
+                let resolved =
+                    resolver.resolve(attr.expr, &config_path, &r.module, r.index.as_ref());
+                if !resolved.targets.is_empty() {
+                    r.references.insert(attr.path, resolved.targets);
+                } else if values::is_unknown(&r.unknown, &attr.path) {
+                    r.unresolved.push(attr.path);
+                }
+            }
+        } else {
+            r.provider = short_provider(&r.provider);
+        }
+        // Only AWS resources have an AWS region; other providers' `region` means something else.
+        if r.kind.starts_with("aws_") {
+            r.region =
+                resource_region(r).or_else(|| resolver.provider_region(&r.provider, &config_path));
+        }
+        if r.mode == Mode::Managed {
+            if let Some(region) = &r.region {
+                regions.insert(region.clone());
+            }
+        }
+    }
+    let (resources, data_sources): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|r| r.mode == Mode::Managed);
+    let mut scan = Scan {
+        source: "plan",
+        resources,
+        data_sources,
+        regions: regions.into_iter().collect(),
+        accounts: Vec::new(),
+    };
+    crate::model::index::add_value_references(&mut scan);
+    Ok(scan)
+}
+
+fn json_error(path: &Path, e: serde_json::Error) -> LoadError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Data => LoadError::NotAPlan {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        Category::Eof => LoadError::Json {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: "the file ends too early (truncated?)".to_string(),
+        },
+        _ => LoadError::Json {
+            path: PathBuf::from(path),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        },
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn check_version(version: &str) -> Result<(), ()> {
+    let mut parts = version.split('.');
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or(())?;
+    let _minor: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or(())?;
+    // Minor versions only add fields; a new major version may change meanings.
+    if major <= 1 {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+fn action_of(actions: &[String]) -> Option<Action> {
+    let has = |a: &str| actions.iter().any(|x| x == a);
+    if has("delete") && has("create") {
+        Some(Action::Replace)
+    } else if has("delete") || has("forget") {
+        None
+    } else if has("create") {
+        Some(Action::Create)
+    } else if has("update") {
+        Some(Action::Update)
+    } else if has("read") {
+        Some(Action::Read)
+    } else {
+        Some(Action::NoOp)
+    }
+}
+
+fn config_address(r: &Resource) -> String {
+    match r.mode {
+        Mode::Data => format!("data.{}.{}", r.kind, r.name),
+        Mode::Managed => format!("{}.{}", r.kind, r.name),
+    }
+}
+
+/// `registry.terraform.io/hashicorp/aws` -> `aws`.
+fn short_provider(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).to_string()
+}
+
+/// AWS provider v6 lets a resource set its own `region`.
+fn resource_region(r: &Resource) -> Option<String> {
+    match &r.values {
+        regorus::Value::Object(o) => match o.get(&regorus::Value::from("region")) {
+            Some(regorus::Value::String(s)) if !s.is_empty() => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn collect_planned(module: PlannedModule, out: &mut Vec<Resource>) {
+    let path = module
+        .address
+        .as_deref()
+        .and_then(ModulePath::parse)
+        .unwrap_or_default();
+    for pr in module.resources {
+        let mode = if pr.mode == "data" {
+            Mode::Data
+        } else {
+            Mode::Managed
+        };
+        let mut values = pr.values.unwrap_or_else(regorus::Value::new_object);
+        if let Some(mask) = &pr.sensitive_values {
+            values::redact(&mut values, mask);
+        }
+        out.push(Resource {
+            address: pr.address,
+            mode,
+            kind: pr.kind,
+            name: pr.name,
+            module: path.clone(),
+            index: pr.index.as_ref().and_then(InstanceKey::from_json),
+            provider: pr.provider_name.unwrap_or_default(),
+            region: None,
+            account: None,
+            action: None,
+            values,
+            unknown: Vec::new(),
+            references: BTreeMap::new(),
+            unresolved: Vec::new(),
+            location: None,
+        });
+    }
+    for child in module.child_modules {
+        collect_planned(child, out);
+    }
+}
