@@ -33,10 +33,10 @@ impl PolicyFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{path}: cannot read policy directory: {source}")]
+    #[error("{path}: cannot read policy directory: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },
@@ -75,17 +75,17 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<PolicyFile>) {
 /// Every `.rego` file under `dir`, recursively, in path order.
 pub fn dir_files(dir: &Path) -> Result<Vec<PolicyFile>, PolicyError> {
     let mut paths = Vec::new();
-    walk(dir, &mut paths).map_err(|source| PolicyError::Io {
+    walk(dir, &mut paths).map_err(|cause| PolicyError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause,
     })?;
     paths.sort();
     paths
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|source| PolicyError::Io {
+            let text = std::fs::read_to_string(&p).map_err(|cause| PolicyError::Io {
                 path: p.clone(),
-                source,
+                cause,
             })?;
             Ok(PolicyFile {
                 label: p.display().to_string(),
@@ -108,9 +108,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// The first line of a regorus error, which names file, line and column.
-fn one_line(e: &anyhow::Error) -> String {
-    let s = e.to_string();
-    s.lines().next().unwrap_or("").trim().to_string()
+pub(crate) fn one_line(e: &anyhow::Error) -> String {
+    let s = format!("{e:#}");
+    s.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("unknown error")
+        .to_string()
 }
 
 /// A new engine with infracheck's builtins and configuration.

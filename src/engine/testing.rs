@@ -55,7 +55,7 @@ pub fn run_tests(
                 Some("undefined (a condition did not hold)".to_string())
             }
             Ok(v) => Some(format!("returned {v}")),
-            Err(e) => Some(e.to_string().lines().next().unwrap_or("").to_string()),
+            Err(e) => Some(super::one_line(&e)),
         };
         out.push(TestOutcome {
             name,

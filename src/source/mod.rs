@@ -7,10 +7,10 @@ use std::path::PathBuf;
 /// Why an input could not be loaded. Each names the file and what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: invalid JSON at line {line}, column {column}: {message}")]
     Json {

@@ -16,20 +16,27 @@ use crate::model::{Action, InstanceKey, Mode, ModulePath, Resource, Scan};
 
 /// Reads and loads a plan file.
 pub fn load_plan(path: &Path) -> Result<Scan, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse_plan(&text, path)
 }
 
 /// Loads a plan from its JSON text; `path` only names it in errors.
 pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
-    let doc: PlanDoc = serde_json::from_str(text).map_err(|e| json_error(path, e))?;
     let not_a_plan = |reason: &str| LoadError::NotAPlan {
         path: path.to_path_buf(),
         reason: reason.to_string(),
     };
+    // serde would read a top-level array as a struct's fields, with a confusing error.
+    let first = text.trim_start().chars().next();
+    if first.is_some() && first != Some('{') {
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            return Err(not_a_plan("the document is not a JSON object"));
+        }
+    }
+    let doc: PlanDoc = serde_json::from_str(text).map_err(|e| json_error(path, e))?;
     let Some(version) = doc.format_version.as_deref() else {
         return Err(not_a_plan(
             "no format_version (expected the output of `terraform show -json <planfile>`)",
@@ -169,7 +176,12 @@ fn json_error(path: &Path, e: serde_json::Error) -> LoadError {
     match e.classify() {
         Category::Data => LoadError::NotAPlan {
             path: path.to_path_buf(),
-            reason: e.to_string(),
+            reason: format!(
+                "{} (line {}, column {})",
+                strip_position(&e.to_string()),
+                e.line(),
+                e.column()
+            ),
         },
         Category::Eof => LoadError::Json {
             path: path.to_path_buf(),
