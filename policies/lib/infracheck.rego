@@ -20,6 +20,24 @@ resources(t) := object.get(input.by_type, t, [])
 # The value at `path` (a dotted string) of resource `r`, or `default_value` when absent.
 value(r, path, default_value) := object.get(r.values, split_path(path), default_value)
 
+# The list at `path` of resource `r`, or [] when it is absent, null or not a list
+# (Terraform blocks are lists of objects; iterating null is an error in regorus).
+list_value(r, path) := l if {
+	l := value(r, path, [])
+	is_array(l)
+} else := []
+
+# The list at `key` (a key, or a path as an array) of object `o`, or [] when `o` is
+# not an object or the list is absent, null or not a list.
+get_list(o, key) := l if {
+	is_object(o)
+	l := object.get(o, key, [])
+	is_array(l)
+} else := []
+
+# True when the block at `key` of object `o` is present (a non-empty list).
+has_block(o, key) if count(get_list(o, key)) > 0
+
 split_path(path) := [_key(p) | some p in split(path, ".")]
 
 _key(p) := to_number(p) if regex.match(`^[0-9]+$`, p)
@@ -87,7 +105,7 @@ open_cidrs := {"0.0.0.0/0", "::/0"}
 # referenced_security_group_id, self) are not CIDR sources and are left out.
 sg_ingress_rules contains e if {
 	some sg in resources("aws_security_group")
-	some i, ing in value(sg, "ingress", [])
+	some i, ing in list_value(sg, "ingress")
 	e := _sg_ingress(
 		sg, sprintf("ingress.%d", [i]), [sg.address], ing, "protocol",
 		["cidr_blocks", "ipv6_cidr_blocks"], ["prefix_list_ids"],
@@ -155,13 +173,17 @@ _sub_path(prefix, a) := a if prefix == ""
 
 _sub_path(prefix, a) := concat(".", [prefix, a]) if prefix != ""
 
-# Protocols whose rules are limited to from_port..to_port; ICMP rules carry no ports;
-# "-1"/"all" and every other protocol number admit every port.
-_port_protocols := {"tcp", "udp", "6", "17"}
+# Protocols whose rules are limited to from_port..to_port (tcp, udp, or 6, 17); ICMP
+# rules (icmp, icmpv6, or 1, 58) carry no ports; "-1"/"all" and every other protocol
+# number admit every port.
+_port_protocols := {"tcp", "udp"}
 
-_portless_protocols := {"icmp", "icmpv6", "1", "58"}
+_portless_protocols := {"icmp", "icmpv6"}
 
-_protocol(e) := lower(sprintf("%v", [e.protocol]))
+_protocol_names := {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+
+# The protocol of ingress rule `e`, numbers of named protocols as names.
+_protocol(e) := object.get(_protocol_names, p, p) if p := lower(sprintf("%v", [e.protocol]))
 
 # True when ingress rule `e` (from sg_ingress_rules) admits every port.
 ingress_all_ports(e) if {
@@ -248,6 +270,147 @@ lb_security_group(sg) if {
 }
 
 # ---------------------------------------------------------------------------
+# WAFv2 web ACL rules, from the `rule` blocks (Terraform plan JSON: every block is
+# a list of objects) and from `rule_json` (AWS API JSON, PascalCase).
+
+# The rules of web ACL `acl` given as `rule_json`.
+wafv2_json_rules(acl) := rules if {
+	s := value(acl, "rule_json", "")
+	is_string(s)
+	s != ""
+	rules := json.unmarshal(s)
+	is_array(rules)
+} else := []
+
+# True when web ACL `acl` has a rule using the AWS managed rule group `name` with
+# override_action none (so the group's own block actions apply, not count).
+wafv2_managed_group_enforced(acl, name) if {
+	some rule in list_value(acl, "rule")
+	_wafv2_managed_group(rule, name)
+	some oa in get_list(rule, "override_action")
+	has_block(oa, "none")
+	not has_block(oa, "count")
+}
+
+wafv2_managed_group_enforced(acl, name) if {
+	some rule in wafv2_json_rules(acl)
+	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
+	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "VendorName"], "AWS") == "AWS"
+	object.get(rule, ["OverrideAction", "None"], null) != null
+}
+
+# True when web ACL `acl` uses the AWS managed rule group `name` in count mode.
+wafv2_managed_group_counting(acl, name) if {
+	some rule in list_value(acl, "rule")
+	_wafv2_managed_group(rule, name)
+	some oa in get_list(rule, "override_action")
+	has_block(oa, "count")
+}
+
+wafv2_managed_group_counting(acl, name) if {
+	some rule in wafv2_json_rules(acl)
+	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
+	object.get(rule, ["OverrideAction", "Count"], null) != null
+}
+
+_wafv2_managed_group(rule, name) if {
+	some s in get_list(rule, "statement")
+	some m in get_list(s, "managed_rule_group_statement")
+	m.name == name
+	object.get(m, "vendor_name", "AWS") == "AWS"
+}
+
+# True when web ACL `acl` has a rule with action block whose statement matches with
+# `tf_key` (e.g. "sqli_match_statement"; `json_key` "SqliMatchStatement" in
+# rule_json), directly or inside and/or statements (not under a not, rate-based or
+# scope-down statement).
+wafv2_match_blocked(acl, tf_key, _) if {
+	some rule in list_value(acl, "rule")
+	some a in get_list(rule, "action")
+	has_block(a, "block")
+	some s in _wafv2_tf_statements(get_list(rule, "statement"))
+	has_block(s, tf_key)
+}
+
+wafv2_match_blocked(acl, _, json_key) if {
+	some rule in wafv2_json_rules(acl)
+	object.get(rule, ["Action", "Block"], null) != null
+	some s in _wafv2_json_statements([object.get(rule, "Statement", {})])
+	object.get(s, json_key, null) != null
+}
+
+# Statements and the statements nested in their and/or statements (Terraform
+# allows three levels).
+_wafv2_tf_statements(l0) := array.concat(array.concat(l0, l1), _wafv2_tf_nested(l1)) if {
+	l1 := _wafv2_tf_nested(l0)
+}
+
+_wafv2_tf_nested(stmts) := [c |
+	some s in stmts
+	some op in ["and_statement", "or_statement"]
+	some o in get_list(s, op)
+	some c in get_list(o, "statement")
+]
+
+_wafv2_json_statements(l0) := array.concat(array.concat(l0, l1), _wafv2_json_nested(l1)) if {
+	l1 := _wafv2_json_nested(l0)
+}
+
+_wafv2_json_nested(stmts) := [c |
+	some s in stmts
+	some op in ["AndStatement", "OrStatement"]
+	some c in get_list(s, [op, "Statements"])
+]
+
+# True when web ACL `acl` has a rate-based rule whose action is not count-only
+# (block, captcha or challenge).
+wafv2_rate_limited(acl) if {
+	some rule in list_value(acl, "rule")
+	some s in get_list(rule, "statement")
+	has_block(s, "rate_based_statement")
+	some a in get_list(rule, "action")
+	some act in ["block", "captcha", "challenge"]
+	has_block(a, act)
+}
+
+wafv2_rate_limited(acl) if {
+	some rule in wafv2_json_rules(acl)
+	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
+	some act in ["Block", "Captcha", "Challenge"]
+	object.get(rule, ["Action", act], null) != null
+}
+
+# True when web ACL `acl` has a rate-based rule in count mode only.
+wafv2_rate_counting(acl) if {
+	some rule in list_value(acl, "rule")
+	some s in get_list(rule, "statement")
+	has_block(s, "rate_based_statement")
+	some a in get_list(rule, "action")
+	has_block(a, "count")
+}
+
+wafv2_rate_counting(acl) if {
+	some rule in wafv2_json_rules(acl)
+	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
+	object.get(rule, ["Action", "Count"], null) != null
+}
+
+# True when the rules of web ACL `acl` that decide what it blocks are not all known
+# until apply.
+wafv2_rules_unknown(acl) if unknown(acl, "rule_json")
+
+wafv2_rules_unknown(acl) if {
+	unknown(acl, "rule")
+	not is_array(value(acl, "rule", null))
+}
+
+wafv2_rules_unknown(acl) if {
+	some i, _ in list_value(acl, "rule")
+	some attr in ["statement", "action", "override_action"]
+	unknown(acl, sprintf("rule.%d.%s", [i, attr]))
+}
+
+# ---------------------------------------------------------------------------
 # Test support: build an `input` with the real shape from a list of resources.
 
 # A managed resource at `address` (module path and instance key allowed) with
@@ -304,144 +467,3 @@ _mock_referrers_by(rs, target, t) := sort({r.address |
 	some ts in r.references
 	target in ts
 })
-
-# ---------------------------------------------------------------------------
-# WAFv2 web ACL rules, from the `rule` blocks (Terraform plan JSON: every block is
-# a list of objects) and from `rule_json` (AWS API JSON, PascalCase).
-
-# The rules of web ACL `acl` given as `rule_json`.
-wafv2_json_rules(acl) := rules if {
-	s := value(acl, "rule_json", "")
-	is_string(s)
-	s != ""
-	rules := json.unmarshal(s)
-	is_array(rules)
-} else := []
-
-# True when web ACL `acl` has a rule using the AWS managed rule group `name` with
-# override_action none (so the group's own block actions apply, not count).
-wafv2_managed_group_enforced(acl, name) if {
-	some rule in value(acl, "rule", [])
-	_wafv2_managed_group(rule, name)
-	some oa in object.get(rule, "override_action", [])
-	count(object.get(oa, "none", [])) > 0
-	count(object.get(oa, "count", [])) == 0
-}
-
-wafv2_managed_group_enforced(acl, name) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "VendorName"], "AWS") == "AWS"
-	object.get(rule, ["OverrideAction", "None"], null) != null
-}
-
-# True when web ACL `acl` uses the AWS managed rule group `name` in count mode.
-wafv2_managed_group_counting(acl, name) if {
-	some rule in value(acl, "rule", [])
-	_wafv2_managed_group(rule, name)
-	some oa in object.get(rule, "override_action", [])
-	count(object.get(oa, "count", [])) > 0
-}
-
-wafv2_managed_group_counting(acl, name) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
-	object.get(rule, ["OverrideAction", "Count"], null) != null
-}
-
-_wafv2_managed_group(rule, name) if {
-	some s in object.get(rule, "statement", [])
-	some m in object.get(s, "managed_rule_group_statement", [])
-	m.name == name
-	object.get(m, "vendor_name", "AWS") == "AWS"
-}
-
-# True when web ACL `acl` has a rule with action block whose statement matches with
-# `tf_key` (e.g. "sqli_match_statement"; `json_key` "SqliMatchStatement" in
-# rule_json), directly or inside and/or statements (not under a not, rate-based or
-# scope-down statement).
-wafv2_match_blocked(acl, tf_key, _) if {
-	some rule in value(acl, "rule", [])
-	some a in object.get(rule, "action", [])
-	count(object.get(a, "block", [])) > 0
-	_wafv2_has_statement(object.get(rule, "statement", []), tf_key, {"statement", "and_statement", "or_statement"})
-}
-
-wafv2_match_blocked(acl, _, json_key) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Action", "Block"], null) != null
-	_wafv2_has_statement(object.get(rule, "Statement", {}), json_key, {"Statement", "Statements", "AndStatement", "OrStatement"})
-}
-
-_wafv2_has_statement(tree, key, nesting) if {
-	walk(tree, [path, v])
-	count(path) > 0
-	path[count(path) - 1] == key
-	_wafv2_non_empty(v)
-	_wafv2_nested_path(array.slice(path, 0, count(path) - 1), nesting)
-}
-
-_wafv2_nested_path(parents, nesting) if {
-	every p in parents {
-		_wafv2_nesting(p, nesting)
-	}
-}
-
-_wafv2_non_empty(v) if {
-	is_array(v)
-	count(v) > 0
-}
-
-_wafv2_non_empty(v) if is_object(v)
-
-_wafv2_nesting(p, _) if is_number(p)
-
-_wafv2_nesting(p, nesting) if p in nesting
-
-# True when web ACL `acl` has a rate-based rule whose action is not count-only
-# (block, captcha or challenge).
-wafv2_rate_limited(acl) if {
-	some rule in value(acl, "rule", [])
-	some s in object.get(rule, "statement", [])
-	count(object.get(s, "rate_based_statement", [])) > 0
-	some a in object.get(rule, "action", [])
-	some act in ["block", "captcha", "challenge"]
-	count(object.get(a, act, [])) > 0
-}
-
-wafv2_rate_limited(acl) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
-	some act in ["Block", "Captcha", "Challenge"]
-	object.get(rule, ["Action", act], null) != null
-}
-
-# True when web ACL `acl` has a rate-based rule in count mode only.
-wafv2_rate_counting(acl) if {
-	some rule in value(acl, "rule", [])
-	some s in object.get(rule, "statement", [])
-	count(object.get(s, "rate_based_statement", [])) > 0
-	some a in object.get(rule, "action", [])
-	count(object.get(a, "count", [])) > 0
-}
-
-wafv2_rate_counting(acl) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
-	object.get(rule, ["Action", "Count"], null) != null
-}
-
-# True when the rules of web ACL `acl` that decide what it blocks are not all known
-# until apply.
-wafv2_rules_unknown(acl) if unknown(acl, "rule_json")
-
-wafv2_rules_unknown(acl) if {
-	unknown(acl, "rule")
-	not is_array(value(acl, "rule", null))
-}
-
-wafv2_rules_unknown(acl) if {
-	some i, _ in value(acl, "rule", [])
-	some attr in ["statement", "action", "override_action"]
-	unknown(acl, sprintf("rule.%d.%s", [i, attr]))
-}

@@ -329,7 +329,7 @@ impl PolicySet {
                     status,
                     resource_type: resource.map(|r| r.kind.clone()).unwrap_or_default(),
                     region: region.or_else(|| resource.and_then(|r| r.region.clone())),
-                    message: if messages.is_empty() {
+                    message: if messages.is_empty() && status != Status::Passed {
                         meta.title.clone()
                     } else {
                         messages.join("; ")

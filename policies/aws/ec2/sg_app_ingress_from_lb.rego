@@ -1,0 +1,86 @@
+# METADATA
+# title: Application instances admit ingress only from security groups
+# description: >-
+#   Security groups attached to application instances (aws_launch_template,
+#   aws_launch_configuration, aws_instance) admit ingress only from other security
+#   groups (the load balancer's): any ingress rule with a CIDR or prefix-list source
+#   (cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, cidr_ipv4, cidr_ipv6,
+#   prefix_list_id), on any port, fails. Load balancers' own groups are left out.
+#   Split rules (aws_security_group_rule, aws_vpc_security_group_ingress_rule) are
+#   judged by the group they belong to, and reported on the rule resource.
+# custom:
+#   id: SG-002
+#   severity: high
+#   resource_types: [aws_security_group, aws_security_group_rule, aws_vpc_security_group_ingress_rule]
+#   frameworks:
+#     pci-dss-4.0: ["1.3.1"]
+#   remediation: |-
+#     Replace CIDR sources on the application's security group with the load
+#     balancer's security group:
+#
+#       resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
+#         security_group_id            = aws_security_group.app.id
+#         referenced_security_group_id = aws_security_group.alb.id
+#         ip_protocol                  = "tcp"
+#         from_port                    = 80
+#         to_port                      = 80
+#       }
+package aws.ec2.sg_app_ingress_from_lb
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+# Resource types that attach security groups to application instances.
+app_types := ["aws_launch_template", "aws_launch_configuration", "aws_instance"]
+
+deny contains lib.result(e, sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
+	lib.ingress_text(e), lib.ingress_ports_text(e), concat(", ", sources(e)),
+])) if {
+	some e in lib.sg_ingress_rules
+	app_rule(e)
+	count(sources(e)) > 0
+}
+
+unknown contains lib.result(e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [lib.ingress_text(e)])) if {
+	some e in lib.sg_ingress_rules
+	app_rule(e)
+	count(sources(e)) == 0
+	e.sources_unknown
+}
+
+unknown contains lib.result(e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [lib.ingress_text(e)])) if {
+	some e in lib.sg_ingress_rules
+	not app_rule(e)
+	maybe_app_rule(e)
+	cidr_or_unknown_sources(e)
+}
+
+sources(e) := array.concat(e.cidrs, e.prefix_lists)
+
+cidr_or_unknown_sources(e) if count(sources(e)) > 0
+
+cidr_or_unknown_sources(e) if e.sources_unknown
+
+# The rule belongs to a group attached to application instances (and not to a load
+# balancer).
+app_rule(e) if {
+	some sg in e.sgs
+	app_group(sg)
+	not lib.lb_security_group(sg)
+}
+
+app_group(sg) if {
+	some t in app_types
+	count(lib.referrers({"address": sg}, t)) > 0
+}
+
+# Same, counting joins that could not be resolved as possible.
+maybe_app_rule(e) if count(e.sgs) == 0
+
+maybe_app_rule(e) if {
+	some t in app_types
+	lib.has_unresolved(t)
+	some sg in e.sgs
+	not lib.lb_security_group(sg)
+}

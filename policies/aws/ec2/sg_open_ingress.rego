@@ -1,0 +1,88 @@
+# METADATA
+# title: Security groups allow no ingress from the whole internet
+# description: >-
+#   No security group ingress rule admits 0.0.0.0/0 or ::/0 (inline ingress blocks,
+#   aws_security_group_rule of type ingress, aws_vpc_security_group_ingress_rule),
+#   except on a load balancer's security group for ports lb_public_ports (default 80
+#   and 443) only. The finding is on the resource that carries the rule.
+# custom:
+#   id: SG-001
+#   severity: critical
+#   resource_types: [aws_security_group, aws_security_group_rule, aws_vpc_security_group_ingress_rule]
+#   frameworks:
+#     aws-fsbp: [EC2.18, EC2.19]
+#   remediation: |-
+#     Admit only known sources: the load balancer's security group for the
+#     application, a VPC CIDR or prefix list for internal traffic. Only the load
+#     balancer's own group may be open to the internet, on 80 and 443:
+#
+#       resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
+#         security_group_id            = aws_security_group.app.id
+#         referenced_security_group_id = aws_security_group.alb.id
+#         ip_protocol                  = "tcp"
+#         from_port                    = 80
+#         to_port                      = 80
+#       }
+package aws.ec2.sg_open_ingress
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+deny contains lib.result(e, message(e)) if {
+	some e in lib.sg_ingress_rules
+	open(e)
+	not maybe_excepted(e)
+}
+
+unknown contains lib.result(e, "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply") if {
+	some e in lib.sg_ingress_rules
+	open(e)
+	maybe_excepted(e)
+	not excepted(e)
+}
+
+unknown contains lib.result(e, sprintf("the sources of %s are not known until apply", [lib.ingress_text(e)])) if {
+	some e in lib.sg_ingress_rules
+	not open(e)
+	e.sources_unknown
+	not excepted(e)
+}
+
+open_cidrs(e) := sort([c | some c in e.cidrs; c in lib.open_cidrs])
+
+open(e) if count(open_cidrs(e)) > 0
+
+message(e) := sprintf("%s allows %s from %s", [lib.ingress_text(e), lib.ingress_ports_text(e), concat(", ", open_cidrs(e))])
+
+# The group is a load balancer's, and the rule admits one of its public ports only.
+excepted(e) if {
+	lb_group(e)
+	some p in lib.config("lb_public_ports")
+	lib.ingress_only_port(e, p)
+}
+
+# The same, counting what is not known until apply as possible.
+maybe_excepted(e) if {
+	maybe_lb_group(e)
+	some p in lib.config("lb_public_ports")
+	lib.ingress_may_be_only_port(e, p)
+}
+
+lb_group(e) if {
+	count(e.sgs) > 0
+	every sg in e.sgs {
+		lib.lb_security_group(sg)
+	}
+}
+
+maybe_lb_group(e) if lb_group(e)
+
+# The rule's group could not be resolved.
+maybe_lb_group(e) if count(e.sgs) == 0
+
+# Some load balancer's references could not be resolved: it may use this group.
+maybe_lb_group(e) if {
+	some t in lib.lb_types
+	lib.has_unresolved(t)
+}

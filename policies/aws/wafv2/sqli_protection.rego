@@ -1,0 +1,60 @@
+# METADATA
+# title: WAFv2 web ACLs block SQL injection
+# description: >-
+#   Every web ACL blocks SQL injection: a rule using the AWS managed rule group
+#   AWSManagedRulesSQLiRuleSet with override_action none (not count), or a rule with
+#   an sqli_match_statement (alone or inside and/or statements) and action block.
+# custom:
+#   id: WAF-002
+#   severity: high
+#   resource_types: [aws_wafv2_web_acl]
+#   frameworks:
+#     pci-dss-4.0: ["6.4.2"]
+#   remediation: |-
+#     Add the AWS SQL injection managed rule group to the web ACL, not in count mode:
+#
+#       rule {
+#         name     = "AWSManagedRulesSQLiRuleSet"
+#         priority = 20
+#         override_action {
+#           none {}
+#         }
+#         statement {
+#           managed_rule_group_statement {
+#             name        = "AWSManagedRulesSQLiRuleSet"
+#             vendor_name = "AWS"
+#           }
+#         }
+#         visibility_config {
+#           cloudwatch_metrics_enabled = true
+#           metric_name                = "sqli"
+#           sampled_requests_enabled   = true
+#         }
+#       }
+package aws.wafv2.sqli_protection
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+group := "AWSManagedRulesSQLiRuleSet"
+
+deny contains lib.result(acl, message(acl)) if {
+	some acl in lib.resources("aws_wafv2_web_acl")
+	not protected(acl)
+	not lib.wafv2_rules_unknown(acl)
+}
+
+unknown contains lib.result(acl, "the web ACL rules are not known until apply") if {
+	some acl in lib.resources("aws_wafv2_web_acl")
+	not protected(acl)
+	lib.wafv2_rules_unknown(acl)
+}
+
+protected(acl) if lib.wafv2_managed_group_enforced(acl, group)
+
+protected(acl) if lib.wafv2_match_blocked(acl, "sqli_match_statement", "SqliMatchStatement")
+
+message(acl) := sprintf("%s is in count mode (override_action count): SQL injection is not blocked", [group]) if {
+	lib.wafv2_managed_group_counting(acl, group)
+} else := sprintf("web ACL does not block SQL injection: no %s rule group, nor a blocking sqli_match_statement rule", [group])

@@ -1,0 +1,61 @@
+# METADATA
+# title: WAFv2 web ACLs block cross-site scripting
+# description: >-
+#   Every web ACL blocks cross-site scripting: a rule using the AWS managed rule group
+#   AWSManagedRulesCommonRuleSet with override_action none (not count), or a rule with
+#   an xss_match_statement (alone or inside and/or statements) and action block.
+# custom:
+#   id: WAF-003
+#   severity: high
+#   resource_types: [aws_wafv2_web_acl]
+#   frameworks:
+#     pci-dss-4.0: ["6.4.2"]
+#   remediation: |-
+#     Add the AWS core rule set (it holds the cross-site scripting rules) to the
+#     web ACL, not in count mode:
+#
+#       rule {
+#         name     = "AWSManagedRulesCommonRuleSet"
+#         priority = 10
+#         override_action {
+#           none {}
+#         }
+#         statement {
+#           managed_rule_group_statement {
+#             name        = "AWSManagedRulesCommonRuleSet"
+#             vendor_name = "AWS"
+#           }
+#         }
+#         visibility_config {
+#           cloudwatch_metrics_enabled = true
+#           metric_name                = "common"
+#           sampled_requests_enabled   = true
+#         }
+#       }
+package aws.wafv2.xss_protection
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+group := "AWSManagedRulesCommonRuleSet"
+
+deny contains lib.result(acl, message(acl)) if {
+	some acl in lib.resources("aws_wafv2_web_acl")
+	not protected(acl)
+	not lib.wafv2_rules_unknown(acl)
+}
+
+unknown contains lib.result(acl, "the web ACL rules are not known until apply") if {
+	some acl in lib.resources("aws_wafv2_web_acl")
+	not protected(acl)
+	lib.wafv2_rules_unknown(acl)
+}
+
+protected(acl) if lib.wafv2_managed_group_enforced(acl, group)
+
+protected(acl) if lib.wafv2_match_blocked(acl, "xss_match_statement", "XssMatchStatement")
+
+message(acl) := sprintf("%s is in count mode (override_action count): cross-site scripting is not blocked", [group]) if {
+	lib.wafv2_managed_group_counting(acl, group)
+} else := sprintf("web ACL does not block cross-site scripting: no %s rule group, nor a blocking xss_match_statement rule", [group])

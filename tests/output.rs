@@ -1,0 +1,81 @@
+//! Rendered output, end to end through the binary: snapshots and redaction.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn table_of_a_violating_plan() {
+    let (code, out, err) = run(&["plan", "fixtures/plans/violations/sg-001.json"]);
+    assert_eq!(code, Some(1), "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn table_of_unknown_values() {
+    let (code, out, err) = run(&["plan", "fixtures/plans/unknown-values.json"]);
+    assert_eq!(code, Some(0), "UNKNOWN never fails a run: {err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_report_of_a_violating_plan() {
+    let (code, out, err) = run(&[
+        "plan",
+        "fixtures/plans/violations/s3-002.json",
+        "--format",
+        "json",
+        "--rules",
+        "S3-002",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    insta::assert_json_snapshot!(doc, {".tool.version" => "[version]"});
+}
+
+#[test]
+fn the_reference_architecture_passes_with_exit_0() {
+    let (code, out, err) = run(&["plan", "fixtures/plans/reference-architecture.json"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("0 failed, 0 unknown, "), "{out}");
+}
+
+#[test]
+fn output_file_gets_the_report_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    let p = path.display().to_string();
+    let (code, out, _) = run(&["plan", "fixtures/plans/violations/ddb-001.json", "--format", "json", "-o", &p]);
+    assert_eq!(code, Some(1));
+    assert_eq!(out, "");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["failed"], 2);
+}
+
+const SECRET: &str = "fixture-only-NOT-A-REAL-SECRET";
+
+#[test]
+fn sensitive_values_never_reach_any_output() {
+    let plan = "fixtures/plans/reference-architecture.json";
+    assert!(std::fs::read_to_string(plan).unwrap().contains(SECRET), "the fixture carries the secret");
+    for format in ["table", "json"] {
+        let (_, out, err) = run(&["plan", plan, "--format", format]);
+        assert!(!out.contains(SECRET) && !err.contains(SECRET), "{format}");
+    }
+    // Nor the document handed to the rules, which a rule could echo in a message.
+    let scan = infracheck::source::plan::load_plan(std::path::Path::new(plan)).unwrap();
+    let input = infracheck::model::index::build_input(&scan).to_string();
+    assert!(!input.contains(SECRET));
+    assert!(input.contains(infracheck::model::REDACTED));
+}
