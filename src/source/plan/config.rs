@@ -29,12 +29,15 @@ pub struct AttributeExpr<'a> {
     pub expr: &'a Json,
 }
 
+/// The instances of one resource block: (key, address).
+type Instances = Vec<(Option<InstanceKey>, String)>;
+
 pub struct ConfigResolver<'a> {
     root: Option<&'a Json>,
     providers: Option<&'a serde_json::Map<String, Json>>,
     root_variables: BTreeMap<String, Json>,
     /// (module instance path, "type.name" or "data.type.name") -> instances.
-    instances: HashMap<(String, String), Vec<(Option<InstanceKey>, String)>>,
+    instances: HashMap<(String, String), Instances>,
     /// module instance path -> its child module instances.
     children: HashMap<String, Vec<ModulePath>>,
 }
@@ -341,11 +344,10 @@ fn flatten_exprs<'a>(v: &'a Json, prefix: String, out: &mut Vec<AttributeExpr<'a
             format!("{prefix}.{k}")
         };
         match e {
-            Json::Object(o) if o.contains_key("references") || o.contains_key("constant_value") => {
-                if o.contains_key("references") {
-                    out.push(AttributeExpr { path, expr: e });
-                }
+            Json::Object(o) if o.contains_key("references") => {
+                out.push(AttributeExpr { path, expr: e });
             }
+            Json::Object(o) if o.contains_key("constant_value") => {}
             Json::Object(_) => flatten_exprs(e, format!("{path}.0"), out),
             Json::Array(blocks) => {
                 for (i, b) in blocks.iter().enumerate() {

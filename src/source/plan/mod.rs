@@ -31,10 +31,11 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
     };
     // serde would read a top-level array as a struct's fields, with a confusing error.
     let first = text.trim_start().chars().next();
-    if first.is_some() && first != Some('{') {
-        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
-            return Err(not_a_plan("the document is not a JSON object"));
-        }
+    if first.is_some()
+        && first != Some('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        return Err(not_a_plan("the document is not a JSON object"));
     }
     let doc: PlanDoc = serde_json::from_str(text).map_err(|e| json_error(path, e))?;
     let Some(version) = doc.format_version.as_deref() else {

@@ -9,10 +9,9 @@ use crate::model::REDACTED;
 /// Replaces every value the mask marks sensitive with [`REDACTED`].
 pub fn redact(v: &mut Value, mask: &Json) {
     match mask {
-        Json::Bool(true) => {
-            if !matches!(v, Value::Null | Value::Undefined) {
-                *v = Value::from(REDACTED);
-            }
+        // A sensitive null hides nothing, and must stay null for the rules.
+        Json::Bool(true) if !matches!(v, Value::Null | Value::Undefined) => {
+            *v = Value::from(REDACTED);
         }
         Json::Object(m) => {
             if let Ok(obj) = v.as_object_mut() {
