@@ -42,7 +42,12 @@ fn as_pairs(v: &serde_json::Value) -> BTreeSet<(String, String)> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_string(),
+                p[1].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -71,8 +76,16 @@ fn each_violation_fixture_gives_exactly_its_findings() {
             continue;
         }
         let result = scan(&format!("violations/{file}"));
-        assert_eq!(pairs(&result, Status::Failed), as_pairs(want), "FAILED in {file}");
-        assert_eq!(pairs(&result, Status::Unknown), BTreeSet::new(), "UNKNOWN in {file}");
+        assert_eq!(
+            pairs(&result, Status::Failed),
+            as_pairs(want),
+            "FAILED in {file}"
+        );
+        assert_eq!(
+            pairs(&result, Status::Unknown),
+            BTreeSet::new(),
+            "UNKNOWN in {file}"
+        );
         checked += 1;
     }
     assert_eq!(checked, 11, "one fixture per first rule");
@@ -82,8 +95,14 @@ fn each_violation_fixture_gives_exactly_its_findings() {
 fn unknown_values_give_unknown_never_failed() {
     let expected = &expected()["unknown-values.json"];
     let result = scan("unknown-values.json");
-    assert_eq!(pairs(&result, Status::Failed), as_pairs(&expected["FAILED"]));
-    assert_eq!(pairs(&result, Status::Unknown), as_pairs(&expected["UNKNOWN"]));
+    assert_eq!(
+        pairs(&result, Status::Failed),
+        as_pairs(&expected["FAILED"])
+    );
+    assert_eq!(
+        pairs(&result, Status::Unknown),
+        as_pairs(&expected["UNKNOWN"])
+    );
 }
 
 #[test]
@@ -96,6 +115,12 @@ fn regions_come_from_provider_aliases_through_modules() {
             .find(|f| f.address == address)
             .and_then(|f| f.region.clone())
     };
-    assert_eq!(region_of("module.primary.aws_vpc.this").as_deref(), Some("us-east-1"));
-    assert_eq!(region_of("module.secondary.aws_vpc.this").as_deref(), Some("us-west-2"));
+    assert_eq!(
+        region_of("module.primary.aws_vpc.this").as_deref(),
+        Some("us-east-1")
+    );
+    assert_eq!(
+        region_of("module.secondary.aws_vpc.this").as_deref(),
+        Some("us-west-2")
+    );
 }

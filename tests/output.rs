@@ -56,10 +56,18 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.json");
     let p = path.display().to_string();
-    let (code, out, _) = run(&["plan", "fixtures/plans/violations/ddb-001.json", "--format", "json", "-o", &p]);
+    let (code, out, _) = run(&[
+        "plan",
+        "fixtures/plans/violations/ddb-001.json",
+        "--format",
+        "json",
+        "-o",
+        &p,
+    ]);
     assert_eq!(code, Some(1));
     assert_eq!(out, "");
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(doc["summary"]["failed"], 2);
 }
 
@@ -68,7 +76,10 @@ const SECRET: &str = "fixture-only-NOT-A-REAL-SECRET";
 #[test]
 fn sensitive_values_never_reach_any_output() {
     let plan = "fixtures/plans/reference-architecture.json";
-    assert!(std::fs::read_to_string(plan).unwrap().contains(SECRET), "the fixture carries the secret");
+    assert!(
+        std::fs::read_to_string(plan).unwrap().contains(SECRET),
+        "the fixture carries the secret"
+    );
     for format in ["table", "json"] {
         let (_, out, err) = run(&["plan", plan, "--format", format]);
         assert!(!out.contains(SECRET) && !err.contains(SECRET), "{format}");
