@@ -103,6 +103,16 @@ impl Status {
     }
 }
 
+/// What a rule's PASSED outcomes are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleScope {
+    /// Each resource of the rule's resource types.
+    Resource,
+    /// Each region of the scan (`region/<name>`), for scan-wide rules.
+    Region,
+}
+
 /// A rule's metadata, read from its `# METADATA` block.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleMeta {
@@ -111,6 +121,7 @@ pub struct RuleMeta {
     pub description: String,
     pub severity: Severity,
     pub resource_types: Vec<String>,
+    pub scope: RuleScope,
     /// framework -> requirement IDs (`pci-dss-4.0` -> ["3.5.1"]).
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,

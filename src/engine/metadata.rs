@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::findings::Severity;
+use crate::findings::{RuleScope, Severity};
 
 #[derive(Debug, Deserialize)]
 struct Annotation {
@@ -22,6 +22,8 @@ struct Custom {
     severity: Option<String>,
     resource_types: Option<Vec<String>>,
     #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
     frameworks: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
 }
@@ -34,6 +36,7 @@ pub struct ParsedMeta {
     pub description: String,
     pub severity: Severity,
     pub resource_types: Vec<String>,
+    pub scope: RuleScope,
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,
 }
@@ -88,6 +91,15 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
     let remediation = custom
         .remediation
         .ok_or_else(|| missing("custom.remediation"))?;
+    let scope = match custom.scope.as_deref() {
+        None | Some("resource") => RuleScope::Resource,
+        Some("region") => RuleScope::Region,
+        Some(other) => {
+            return Err(format!(
+                "line {line}: unknown custom.scope {other:?} (expected resource or region)"
+            ))
+        }
+    };
     for fw in custom.frameworks.keys() {
         if !FRAMEWORKS.contains(&fw.as_str()) {
             return Err(format!(
@@ -102,6 +114,7 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
         description: ann.description.unwrap_or_default().trim().to_string(),
         severity,
         resource_types,
+        scope,
         frameworks: custom.frameworks,
         remediation: remediation.trim_end().to_string(),
     })

@@ -12,7 +12,7 @@ use include_dir::{include_dir, Dir};
 use regorus::{Engine, Value};
 
 use crate::config::Settings;
-use crate::findings::{Finding, RuleError, RuleMeta, ScanResult, Status};
+use crate::findings::{Finding, RuleError, RuleMeta, RuleScope, ScanResult, Status};
 use crate::model::Scan;
 
 static BUILTIN_POLICIES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policies");
@@ -200,6 +200,7 @@ impl PolicySet {
                     description: meta.description,
                     severity: meta.severity,
                     resource_types: meta.resource_types,
+                    scope: meta.scope,
                     frameworks: meta.frameworks,
                     remediation: meta.remediation,
                     package,
@@ -289,9 +290,19 @@ impl PolicySet {
                 region: Option<String>,
             }
             let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
-            for t in &meta.resource_types {
-                for r in by_type.get(t.as_str()).into_iter().flatten() {
-                    verdicts.entry(r.address.clone()).or_default();
+            match meta.scope {
+                RuleScope::Resource => {
+                    for t in &meta.resource_types {
+                        for r in by_type.get(t.as_str()).into_iter().flatten() {
+                            verdicts.entry(r.address.clone()).or_default();
+                        }
+                    }
+                }
+                RuleScope::Region => {
+                    for region in &scan.regions {
+                        verdicts.entry(region_address(region)).or_default().region =
+                            Some(region.clone());
+                    }
                 }
             }
             for (failed, items) in [(true, deny), (false, unknown)] {
@@ -340,6 +351,11 @@ impl PolicySet {
         }
         result
     }
+}
+
+/// The pseudo-address of a region, for scan-wide rules (`lib.region_result`).
+pub fn region_address(region: &str) -> String {
+    format!("region/{region}")
 }
 
 struct Item {
