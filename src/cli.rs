@@ -60,6 +60,9 @@ pub struct PlanArgs {
     /// Run only these rules (comma-separated IDs).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub rules: Vec<String>,
+    /// Run only the rules mapped to this framework and add a per-requirement summary.
+    #[arg(long, value_parser = ["pci-dss-4.0", "gdpr", "cis-aws-3.0", "cis-aws-1.4", "aws-fsbp"])]
+    pub framework: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -70,6 +73,21 @@ pub enum PoliciesCommand {
     List {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Print a rule's metadata, rationale and remediation.
+    Show {
+        /// The rule ID, e.g. S3-002.
+        id: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Generate the rule reference (docs/rules.md) from the rules' metadata.
+    Docs {
+        /// Write to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         policy: PolicyArgs,
     },

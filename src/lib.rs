@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod findings;
+pub mod frameworks;
 pub mod model;
 pub mod report;
 pub mod run;

@@ -9,6 +9,7 @@ use crate::cli::{Command, Format, PlanArgs, PoliciesCommand, PolicyArgs};
 use crate::config::Config;
 use crate::engine::{self, PolicyFile, PolicySet};
 use crate::findings::{FailOn, Severity};
+use crate::frameworks;
 use crate::model::index::build_input;
 use crate::report::{self, SourceInfo};
 use crate::source::plan::load_plan;
@@ -22,6 +23,10 @@ pub fn run(command: Command) -> Result<u8> {
         Command::Plan(args) => plan(args),
         Command::Policies(PoliciesCommand::List { format, policy }) => list(format, &policy),
         Command::Policies(PoliciesCommand::Test { verbose, policy }) => test(verbose, &policy),
+        Command::Policies(PoliciesCommand::Show { id, policy }) => show(&id, &policy),
+        Command::Policies(PoliciesCommand::Docs { output, policy }) => {
+            docs(output.as_deref(), &policy)
+        }
     }
 }
 
@@ -63,6 +68,14 @@ fn plan(args: PlanArgs) -> Result<u8> {
         }
         policies.retain(&args.rules);
     }
+    if let Some(fw) = &args.framework {
+        let mapped: Vec<String> = policies
+            .rules()
+            .filter(|r| frameworks::maps_to(r, fw))
+            .map(|r| r.id.clone())
+            .collect();
+        policies.retain(&mapped);
+    }
     let scan = load_plan(&args.plan)?;
     let input = build_input(&scan);
     let result = policies.evaluate(&scan, input);
@@ -72,9 +85,19 @@ fn plan(args: PlanArgs) -> Result<u8> {
         regions: scan.regions.clone(),
         resources: scan.resources.len(),
     };
+    let framework = args
+        .framework
+        .as_deref()
+        .map(|fw| frameworks::summarize(&result, fw));
     let text = match args.format {
-        Format::Table => report::table::render(&result, &source),
-        Format::Json => report::json::render(&result, &source),
+        Format::Table => {
+            let mut t = report::table::render(&result, &source);
+            if let Some(fw) = &framework {
+                t.push_str(&report::table::render_framework(fw));
+            }
+            t
+        }
+        Format::Json => report::json::render(&result, &source, framework.as_ref()),
     };
     write_output(&text, args.output.as_deref())?;
     for e in &result.errors {
@@ -159,4 +182,24 @@ fn test(verbose: bool, args: &PolicyArgs) -> Result<u8> {
     ));
     write_output(&out, None)?;
     Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn show(id: &str, args: &PolicyArgs) -> Result<u8> {
+    let config = load_config(args)?;
+    let files = policy_files(&config, args)?;
+    let policies = PolicySet::load(&files, &config.settings)?;
+    let Some(rule) = policies.rules().find(|r| r.id.eq_ignore_ascii_case(id)) else {
+        anyhow::bail!("no rule with ID {id:?} (see `infracheck policies list`)");
+    };
+    write_output(&report::rule_docs::rule_section(rule), None)?;
+    Ok(EXIT_OK)
+}
+
+fn docs(output: Option<&Path>, args: &PolicyArgs) -> Result<u8> {
+    let config = load_config(args)?;
+    let files = policy_files(&config, args)?;
+    let policies = PolicySet::load(&files, &config.settings)?;
+    let rules: Vec<_> = policies.rules().cloned().collect();
+    write_output(&report::rule_docs::render(&rules), output)?;
+    Ok(EXIT_OK)
 }

@@ -90,3 +90,78 @@ fn sensitive_values_never_reach_any_output() {
     assert!(!input.contains(SECRET));
     assert!(input.contains(infracheck::model::REDACTED));
 }
+
+#[test]
+fn framework_runs_only_its_rules_and_summarizes_requirements() {
+    let (code, out, err) = run(&[
+        "plan",
+        "fixtures/plans/violations/sg-003.json",
+        "--framework",
+        "pci-dss-4.0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for rule in doc["rules"].as_array().unwrap() {
+        assert!(
+            rule["frameworks"]["pci-dss-4.0"].is_array(),
+            "{}",
+            rule["id"]
+        );
+    }
+    assert!(
+        doc["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"] != "SG-001"),
+        "SG-001 has no PCI mapping"
+    );
+    let fw = &doc["framework"];
+    assert_eq!(fw["framework"], "pci-dss-4.0");
+    let req = fw["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["requirement"] == "1.3.1")
+        .unwrap();
+    assert_eq!(req["topic"], "network segmentation");
+    assert_eq!(req["rules"], serde_json::json!(["SG-002", "SG-003"]));
+    assert_eq!(req["failed"], 4);
+
+    let (code, out, _) = run(&[
+        "plan",
+        "fixtures/plans/violations/sg-003.json",
+        "--framework",
+        "pci-dss-4.0",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("PCI DSS v4.0.1\n"), "{out}");
+    assert!(
+        out.contains("│ 1.3.1 (network segmentation) ┆ SG-002, SG-003"),
+        "{out}"
+    );
+
+    let (code, _, err) = run(&["plan", "x.json", "--framework", "sox"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("invalid value 'sox'"), "{err}");
+}
+
+#[test]
+fn policies_show_prints_metadata_and_remediation() {
+    let (code, out, _) = run(&["policies", "show", "S3-002"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.starts_with("## S3-002: S3 buckets block public access\n\n- Severity: critical\n"),
+        "{out}"
+    );
+    assert!(out.contains("### Remediation"));
+    assert!(out.contains("restrict_public_buckets = true"));
+    let (code, _, err) = run(&["policies", "show", "XYZ-999"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err.trim_end(),
+        "infracheck: error: no rule with ID \"XYZ-999\" (see `infracheck policies list`)"
+    );
+}

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{sorted, SourceInfo};
 use crate::findings::{Finding, RuleError, RuleMeta, ScanResult, Severity, Status};
+use crate::frameworks::FrameworkReport;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -17,6 +18,8 @@ struct Report<'a> {
     rules: &'a [RuleMeta],
     results: Vec<ResultRow<'a>>,
     errors: &'a [RuleError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<&'a FrameworkReport>,
 }
 
 #[derive(Serialize)]
@@ -61,7 +64,11 @@ fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
     }
 }
 
-pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
+pub fn render(
+    result: &ScanResult,
+    source: &SourceInfo,
+    framework: Option<&FrameworkReport>,
+) -> String {
     let titles: std::collections::HashMap<&str, &str> = result
         .rules
         .iter()
@@ -102,6 +109,7 @@ pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
             })
             .collect(),
         errors: &result.errors,
+        framework,
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');

@@ -1,6 +1,7 @@
 //! Reporters: render a [`ScanResult`] for people (table) and machines (JSON).
 
 pub mod json;
+pub mod rule_docs;
 pub mod table;
 
 use crate::findings::{Finding, Severity, Status};

@@ -4,6 +4,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 use super::{by_severity, sorted, SourceInfo};
 use crate::findings::{ScanResult, Status};
+use crate::frameworks::FrameworkReport;
 
 pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
     let mut out = String::new();
@@ -69,4 +70,30 @@ pub fn summary_line(result: &ScanResult, source: &SourceInfo) -> String {
         ));
     }
     line
+}
+
+/// The per-requirement summary of `--framework`.
+pub fn render_framework(report: &FrameworkReport) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "Requirement",
+        "Rules",
+        "Passed",
+        "Failed",
+        "Unknown",
+    ]);
+    for r in &report.requirements {
+        let requirement = match r.topic {
+            Some(t) => format!("{} ({t})", r.requirement),
+            None => r.requirement.clone(),
+        };
+        table.add_row(vec![
+            requirement,
+            r.rules.join(", "),
+            r.passed.to_string(),
+            r.failed.to_string(),
+            r.unknown.to_string(),
+        ]);
+    }
+    format!("\n{}\n{table}\n", report.name)
 }
