@@ -2,6 +2,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The scan allocates millions of small values; mimalloc is markedly faster at that
+// than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = infracheck::cli::Cli::parse();
     match infracheck::run::run(cli.command) {

@@ -76,9 +76,17 @@ fn plan(args: PlanArgs) -> Result<u8> {
             .collect();
         policies.retain(&mapped);
     }
+    let timer = PhaseTimer::from_env();
+    timer.mark("policies loaded");
     let scan = load_plan(&args.plan)?;
+    timer.mark("plan loaded");
     let input = build_input(&scan);
+    timer.mark("input built");
+    // Freeing a large plan's millions of values takes longer than scanning some of
+    // them; the process ends right after the report, so the memory is left to the OS.
+    std::mem::forget(input.clone());
     let result = policies.evaluate(&scan, input);
+    timer.mark("rules evaluated");
     let source = SourceInfo {
         kind: "plan".into(),
         path: args.plan.display().to_string(),
@@ -100,6 +108,8 @@ fn plan(args: PlanArgs) -> Result<u8> {
         Format::Json => report::json::render(&result, &source, framework.as_ref()),
     };
     write_output(&text, args.output.as_deref())?;
+    timer.mark("report written");
+    std::mem::forget(scan);
     for e in &result.errors {
         eprintln!(
             "infracheck: error: rule {} could not be evaluated: {}",
@@ -202,4 +212,19 @@ fn docs(output: Option<&Path>, args: &PolicyArgs) -> Result<u8> {
     let rules: Vec<_> = policies.rules().cloned().collect();
     write_output(&report::rule_docs::render(&rules), output)?;
     Ok(EXIT_OK)
+}
+
+/// `INFRACHECK_TIMINGS=1` prints how long each stage took, to standard error.
+struct PhaseTimer(Option<std::time::Instant>);
+
+impl PhaseTimer {
+    fn from_env() -> Self {
+        PhaseTimer(std::env::var_os("INFRACHECK_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&self, what: &str) {
+        if let Some(start) = self.0 {
+            eprintln!("{:>8.1} ms  {what}", start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
 }

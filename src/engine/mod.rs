@@ -241,10 +241,10 @@ impl PolicySet {
                 .map(|(t, chunk)| {
                     let mut engine = engine.clone();
                     s.spawn(move || {
-                        chunk
+                        eval_chunk(&mut engine, &chunk)
                             .into_iter()
                             .enumerate()
-                            .map(|(i, rule)| (t + i * threads, eval_rule(&mut engine, rule)))
+                            .map(|(i, outcome)| (t + i * threads, outcome))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -366,13 +366,73 @@ struct Item {
 
 type RuleOutcome = Result<(Vec<Item>, Vec<Item>), String>;
 
+/// Evaluates a group of rules in one pass, so what they share (library sets,
+/// indexes) is computed once; if that fails, each rule alone, so a runtime error
+/// is pinned on the rule that raised it and the others still report.
+fn eval_chunk(engine: &mut Engine, chunk: &[&LoadedRule]) -> Vec<RuleOutcome> {
+    let per_rule = std::env::var("INFRACHECK_TIMINGS").is_ok_and(|v| v == "rules");
+    if !per_rule {
+        if let Some(outcomes) = eval_together(engine, chunk) {
+            return outcomes;
+        }
+    }
+    chunk.iter().map(|rule| eval_rule(engine, rule)).collect()
+}
+
+const COMBINED_PACKAGE: &str = "infracheck_internal_eval";
+
+fn eval_together(engine: &mut Engine, chunk: &[&LoadedRule]) -> Option<Vec<RuleOutcome>> {
+    let entries: Vec<String> = chunk
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let unknown = if r.has_unknown {
+                format!("{}.unknown", r.meta.package)
+            } else {
+                "set()".to_string()
+            };
+            format!("\"{i}\": [{}.deny, {unknown}]", r.meta.package)
+        })
+        .collect();
+    let module = format!(
+        "package {COMBINED_PACKAGE}\n\nresults := {{\n{}\n}}\n",
+        entries.join(",\n")
+    );
+    engine
+        .add_policy(format!("{COMBINED_PACKAGE}.rego"), module)
+        .ok()?;
+    let all = engine
+        .eval_rule(format!("data.{COMBINED_PACKAGE}.results"))
+        .ok()?;
+    let Value::Object(all) = all else { return None };
+    chunk
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let pair = all.get(&Value::from(i.to_string()))?;
+            let pair = pair.as_array().ok()?;
+            let deny = items(&pair[0], &format!("{}.deny", r.meta.package));
+            let unknown = items(&pair[1], &format!("{}.unknown", r.meta.package));
+            Some(deny.and_then(|d| unknown.map(|u| (d, u))))
+        })
+        .collect()
+}
+
 fn eval_rule(engine: &mut Engine, rule: &LoadedRule) -> RuleOutcome {
+    let start = std::time::Instant::now();
     let deny = eval_set(engine, &format!("{}.deny", rule.meta.package))?;
     let unknown = if rule.has_unknown {
         eval_set(engine, &format!("{}.unknown", rule.meta.package))?
     } else {
         Vec::new()
     };
+    if std::env::var_os("INFRACHECK_TIMINGS").is_some() {
+        eprintln!(
+            "{:>8.1} ms  rule {}",
+            start.elapsed().as_secs_f64() * 1000.0,
+            rule.meta.id
+        );
+    }
     Ok((deny, unknown))
 }
 
@@ -380,7 +440,12 @@ fn eval_set(engine: &mut Engine, path: &str) -> Result<Vec<Item>, String> {
     let v = engine
         .eval_rule(path.to_string())
         .map_err(|e| one_line(&e))?;
-    let items: Vec<&Value> = match &v {
+    items(&v, path)
+}
+
+/// The findings of a `deny` or `unknown` set.
+fn items(v: &Value, path: &str) -> Result<Vec<Item>, String> {
+    let items: Vec<&Value> = match v {
         Value::Undefined => return Ok(Vec::new()),
         Value::Set(s) => s.iter().collect(),
         Value::Array(a) => a.iter().collect(),

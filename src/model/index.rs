@@ -149,6 +149,12 @@ pub fn resource_value(r: &Resource) -> Value {
         .map(|(p, t)| (s(p), string_array(t)))
         .collect();
     m.insert(s("references"), Value::from(refs));
+    let unresolved: BTreeMap<Value, Value> = r
+        .unresolved
+        .iter()
+        .map(|p| (s(p), Value::from(true)))
+        .collect();
+    m.insert(s("unresolved"), Value::from(unresolved));
     if let Some(loc) = &r.location {
         m.insert(s("file"), s(&loc.file));
         m.insert(s("line"), Value::from(loc.line as u64));

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod index;
+pub mod json;
 
 use std::collections::BTreeMap;
 

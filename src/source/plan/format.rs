@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::model::json::Interned;
+
 #[derive(Deserialize)]
 pub struct PlanDoc<'a> {
     pub format_version: Option<String>,
@@ -50,7 +52,7 @@ pub struct ResourceChange {
 pub struct Change {
     pub actions: Vec<String>,
     #[serde(default)]
-    pub after: Option<regorus::Value>,
+    pub after: Option<Interned>,
     #[serde(default)]
     pub after_unknown: Option<serde_json::Value>,
     #[serde(default)]
@@ -79,7 +81,7 @@ pub struct PlannedResource {
     #[serde(default)]
     pub provider_name: Option<String>,
     #[serde(default)]
-    pub values: Option<regorus::Value>,
+    pub values: Option<Interned>,
     #[serde(default)]
     pub sensitive_values: Option<serde_json::Value>,
 }

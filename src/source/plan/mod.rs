@@ -37,6 +37,7 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
     {
         return Err(not_a_plan("the document is not a JSON object"));
     }
+    let _shared_strings = crate::model::json::InternScope::new();
     let doc: PlanDoc = serde_json::from_str(text).map_err(|e| json_error(path, e))?;
     let Some(version) = doc.format_version.as_deref() else {
         return Err(not_a_plan(
@@ -83,7 +84,11 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
                 .as_deref()
                 .and_then(ModulePath::parse)
                 .unwrap_or_default();
-            let mut values = rc.change.after.unwrap_or_else(regorus::Value::new_object);
+            let mut values = rc
+                .change
+                .after
+                .map(|v| v.0)
+                .unwrap_or_else(regorus::Value::new_object);
             if matches!(values, regorus::Value::Null) {
                 values = regorus::Value::new_object();
             }
@@ -270,7 +275,10 @@ fn collect_planned(module: PlannedModule, out: &mut Vec<Resource>) {
         } else {
             Mode::Managed
         };
-        let mut values = pr.values.unwrap_or_else(regorus::Value::new_object);
+        let mut values = pr
+            .values
+            .map(|v| v.0)
+            .unwrap_or_else(regorus::Value::new_object);
         if let Some(mask) = &pr.sensitive_values {
             values::redact(&mut values, mask);
         }
