@@ -141,6 +141,9 @@ pub struct Finding {
     pub resource_type: String,
     pub region: Option<String>,
     pub message: String,
+    /// The resource's block in the `.tf` sources, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::model::Location>,
 }
 
 /// A rule that could not be evaluated.

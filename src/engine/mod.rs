@@ -345,6 +345,7 @@ impl PolicySet {
                     } else {
                         messages.join("; ")
                     },
+                    location: resource.and_then(|r| r.location.clone()),
                     address,
                 });
             }

@@ -42,11 +42,12 @@ impl Action {
     }
 }
 
-/// Where a resource's block is in the `.tf` sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a resource's block is in the `.tf` sources (lines are 1-based, inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     pub file: String,
     pub line: usize,
+    pub end_line: usize,
 }
 
 /// One resource instance, in Terraform's vocabulary whatever the source.
