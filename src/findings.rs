@@ -144,6 +144,125 @@ pub struct Finding {
     /// The resource's block in the `.tf` sources, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::model::Location>,
+    /// Set on a FAILED finding that an inline comment, a waiver or the baseline
+    /// suppresses: it keeps its status but no longer counts for the exit code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+impl Finding {
+    /// A stable identity of the finding across runs: the rule and the address.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.rule_id, &self.address)
+    }
+
+    /// FAILED and not suppressed: the findings that count for the exit code.
+    pub fn is_failing(&self) -> bool {
+        self.status == Status::Failed && self.suppression.is_none()
+    }
+}
+
+/// The hex SHA-256 (first 128 bits) of `rule_id`, a NUL and `address`.
+pub fn fingerprint(rule_id: &str, address: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(rule_id.as_bytes());
+    h.update([0u8]);
+    h.update(address.as_bytes());
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a suppression or a warning comes from: a file and, when known, a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => f.write_str(&self.file),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// `# infracheck:ignore RULE-ID reason="..."` in the `.tf` source.
+    Inline,
+    /// A `[[waivers]]` entry of `.infracheck.toml`.
+    Waiver,
+    /// An entry of the `--baseline` file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Waiver => "waiver",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
+}
+
+/// Why a FAILED finding does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+    /// The last day the suppression applies (`YYYY-MM-DD`), if it expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::NaiveDate>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// Past its `expires` date: it no longer suppresses anything.
+    ExpiredSuppression,
+    /// Matches no FAILED finding of a rule that ran.
+    UnusedSuppression,
+    /// Cannot be read (no reason, a bad date, an unknown rule); it suppresses nothing.
+    InvalidSuppression,
+}
+
+impl WarningKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            WarningKind::ExpiredSuppression => "expired suppression",
+            WarningKind::UnusedSuppression => "unused suppression",
+            WarningKind::InvalidSuppression => "invalid suppression",
+        }
+    }
+}
+
+/// Something about the run that is worth a look but does not fail it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.origin {
+            Some(o) => write!(f, "{o}: {}: {}", self.kind.title(), self.message),
+            None => write!(f, "{}: {}", self.kind.title(), self.message),
+        }
+    }
 }
 
 /// A rule that could not be evaluated.
@@ -159,6 +278,8 @@ pub struct ScanResult {
     pub rules: Vec<RuleMeta>,
     pub findings: Vec<Finding>,
     pub errors: Vec<RuleError>,
+    /// Expired, unused and invalid suppressions.
+    pub warnings: Vec<Warning>,
 }
 
 impl ScanResult {
@@ -166,14 +287,22 @@ impl ScanResult {
         self.findings.iter().filter(|f| f.status == status).count()
     }
 
-    /// Whether a FAILED finding reaches `fail_on`.
+    /// FAILED findings that a suppression covers.
+    pub fn suppressed(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.status == Status::Failed && f.suppression.is_some())
+            .count()
+    }
+
+    /// Whether a FAILED finding that is not suppressed reaches `fail_on`.
     pub fn fails(&self, fail_on: FailOn) -> bool {
         match fail_on {
             FailOn::Never => false,
             FailOn::Severity(min) => self
                 .findings
                 .iter()
-                .any(|f| f.status == Status::Failed && f.severity >= min),
+                .any(|f| f.is_failing() && f.severity >= min),
         }
     }
 }

@@ -346,6 +346,7 @@ impl PolicySet {
                         messages.join("; ")
                     },
                     location: resource.and_then(|r| r.location.clone()),
+                    suppression: None,
                     address,
                 });
             }
