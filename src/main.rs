@@ -8,6 +8,12 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // regorus raises errors internally while evaluating; with RUST_BACKTRACE set each
+    // of them would capture a backtrace (about a tenth of a scan's time). Our errors
+    // are one-line messages that never print one.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     let cli = infracheck::cli::Cli::parse();
     match infracheck::run::run(cli.command) {
         Ok(code) => ExitCode::from(code),

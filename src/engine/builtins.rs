@@ -84,6 +84,32 @@ fn is_unknown(args: Vec<Value>) -> Result<Value> {
     Ok(Value::from(found))
 }
 
+/// `infracheck.is_unknown_at(unknown, path)`: whether the value at `path` or one of
+/// its ancestors is unknown; unlike `is_unknown`, an unknown descendant does not count.
+fn is_unknown_at(args: Vec<Value>) -> Result<Value> {
+    let [unknown, path] = args.as_slice() else {
+        return Err(anyhow!("infracheck.is_unknown_at takes 2 arguments"));
+    };
+    let path = path
+        .as_string()
+        .map_err(|_| anyhow!("infracheck.is_unknown_at: the path must be a string"))?;
+    let Value::Object(unknown) = unknown else {
+        return Ok(Value::from(false));
+    };
+    if unknown.is_empty() {
+        return Ok(Value::from(false));
+    }
+    let path: &str = path;
+    let mut found = unknown.contains_key(&Value::from(".")) || unknown.contains_key(&Value::from(path));
+    let mut end = path.len();
+    while !found {
+        let Some(dot) = path[..end].rfind('.') else { break };
+        found = unknown.contains_key(&Value::from(&path[..dot]));
+        end = dot;
+    }
+    Ok(Value::from(found))
+}
+
 pub fn register(engine: &mut Engine) -> Result<()> {
     engine.add_extension(
         "net.cidr_intersects".to_string(),
@@ -92,6 +118,11 @@ pub fn register(engine: &mut Engine) -> Result<()> {
     )?;
     engine.add_extension("infracheck.get".to_string(), 3, Box::new(get))?;
     engine.add_extension("infracheck.is_unknown".to_string(), 2, Box::new(is_unknown))?;
+    engine.add_extension(
+        "infracheck.is_unknown_at".to_string(),
+        2,
+        Box::new(is_unknown_at),
+    )?;
     Ok(())
 }
 
@@ -126,6 +157,11 @@ mod tests {
         assert!(!call("ingress.1"));
         assert!(!call("ar"));
         assert!(!call("arn_suffix"));
+        let at = |p: &str| is_unknown_at(vec![u.clone(), Value::from(p)]).unwrap() == Value::from(true);
+        assert!(at("arn"));
+        assert!(at("ingress.0.cidr_blocks.1"));
+        assert!(!at("ingress"), "a descendant does not count");
+        assert!(!at("ingress.0.cidr"));
     }
 
     #[test]
