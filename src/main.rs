@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // The scan allocates millions of small values; mimalloc is markedly faster at that
 // than the system allocator.
 #[global_allocator]
@@ -14,7 +12,7 @@ fn main() -> ExitCode {
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
-    let cli = infracheck::cli::Cli::parse();
+    let cli = infracheck::cli::Cli::parse_args();
     match infracheck::run::run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

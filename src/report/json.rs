@@ -3,9 +3,12 @@
 
 use serde::Serialize;
 
-use super::{sorted, SourceInfo};
-use crate::findings::{Finding, RuleError, RuleMeta, ScanResult, Severity, Status};
+use super::{sorted, Context, SourceInfo};
+use crate::findings::{
+    Finding, RuleError, RuleMeta, ScanResult, Severity, Status, Suppression, Warning,
+};
 use crate::frameworks::FrameworkReport;
+use crate::model::Location;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -18,6 +21,7 @@ struct Report<'a> {
     rules: &'a [RuleMeta],
     results: Vec<ResultRow<'a>>,
     errors: &'a [RuleError],
+    warnings: &'a [Warning],
     #[serde(skip_serializing_if = "Option::is_none")]
     framework: Option<&'a FrameworkReport>,
 }
@@ -39,7 +43,10 @@ struct Counts {
 struct Summary {
     #[serde(flatten)]
     total: Counts,
+    /// FAILED findings (counted in `failed`) that a suppression covers.
+    suppressed: usize,
     errors: usize,
+    warnings: usize,
     by_severity: std::collections::BTreeMap<&'static str, Counts>,
 }
 
@@ -53,6 +60,28 @@ struct ResultRow<'a> {
     resource_type: &'a str,
     region: Option<&'a str>,
     message: &'a str,
+    fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a Suppression>,
+}
+
+#[derive(Serialize)]
+struct LocationRow {
+    file: String,
+    line: usize,
+    end_line: usize,
+}
+
+impl LocationRow {
+    fn new(loc: &Location, ctx: &Context) -> Self {
+        LocationRow {
+            file: ctx.relative(&loc.file),
+            line: loc.line,
+            end_line: loc.end_line,
+        }
+    }
 }
 
 fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
@@ -64,11 +93,9 @@ fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
     }
 }
 
-pub fn render(
-    result: &ScanResult,
-    source: &SourceInfo,
-    framework: Option<&FrameworkReport>,
-) -> String {
+pub fn render(result: &ScanResult, ctx: &Context) -> String {
+    let source = ctx.source;
+    let framework = ctx.framework;
     let titles: std::collections::HashMap<&str, &str> = result
         .rules
         .iter()
@@ -83,7 +110,9 @@ pub fn render(
         source,
         summary: Summary {
             total: counts(result.findings.iter()),
+            suppressed: result.suppressed(),
             errors: result.errors.len(),
+            warnings: result.warnings.len(),
             by_severity: Severity::ALL
                 .iter()
                 .map(|&s| {
@@ -106,9 +135,13 @@ pub fn render(
                 resource_type: &f.resource_type,
                 region: f.region.as_deref(),
                 message: &f.message,
+                fingerprint: f.fingerprint(),
+                location: f.location.as_ref().map(|l| LocationRow::new(l, ctx)),
+                suppression: f.suppression.as_ref(),
             })
             .collect(),
         errors: &result.errors,
+        warnings: &result.warnings,
         framework,
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();

@@ -24,6 +24,16 @@ fn mappings(rule: &RuleMeta) -> String {
     }
 }
 
+/// The anchor of a rule's section in docs/rules.md, as GitHub renders it.
+pub fn rule_anchor(rule: &RuleMeta) -> String {
+    anchor(&format!("{}-{}", rule.id, rule.title))
+        .replace(
+            |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ' '),
+            "",
+        )
+        .replace(' ', "-")
+}
+
 /// One rule's page section: metadata, rationale and remediation.
 pub fn rule_section(rule: &RuleMeta) -> String {
     let mut s = String::new();
@@ -105,12 +115,7 @@ pub fn render(rules: &[RuleMeta]) -> String {
         s.push_str(&format!(
             "| [{}](#{}) | {} | {} | {} |\n",
             r.id,
-            anchor(&format!("{}-{}", r.id, r.title))
-                .replace(
-                    |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ' '),
-                    ""
-                )
-                .replace(' ', "-"),
+            rule_anchor(r),
             r.severity,
             r.title.replace('|', "\\|"),
             mappings(r).replace('|', "\\|")

@@ -2,33 +2,60 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-use super::{by_severity, sorted, SourceInfo};
+use super::{failing_by_severity, location_label, sorted, Context, SourceInfo};
 use crate::findings::{ScanResult, Status};
 use crate::frameworks::FrameworkReport;
 
-pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
+pub fn render(result: &ScanResult, ctx: &Context) -> String {
     let mut out = String::new();
-    let shown: Vec<_> = sorted(&result.findings)
+    // FAILED, then UNKNOWN, then the suppressed FAILED findings.
+    let mut shown: Vec<_> = sorted(&result.findings)
         .into_iter()
         .filter(|f| f.status != Status::Passed)
         .collect();
+    shown.sort_by_key(|f| f.suppression.is_some());
     if !shown.is_empty() {
+        let with_location = shown.iter().any(|f| f.location.is_some());
+        let mut header = vec!["Severity", "Status", "Rule", "Resource"];
+        if with_location {
+            header.push("Location");
+        }
+        header.extend(["Region", "Message"]);
         let mut table = Table::new();
         table
             .load_preset(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(vec![
-                "Severity", "Status", "Rule", "Resource", "Region", "Message",
-            ]);
+            .set_header(header);
         for f in shown {
-            table.add_row(vec![
+            let mut row = vec![
                 f.severity.as_str().to_uppercase(),
-                f.status.as_str().to_string(),
+                match &f.suppression {
+                    Some(_) => "SUPPRESSED".to_string(),
+                    None => f.status.as_str().to_string(),
+                },
                 f.rule_id.clone(),
                 f.address.clone(),
-                f.region.clone().unwrap_or_else(|| "-".into()),
-                f.message.clone(),
-            ]);
+            ];
+            if with_location {
+                row.push(
+                    f.location
+                        .as_ref()
+                        .map(|l| location_label(l, ctx))
+                        .unwrap_or_else(|| "-".into()),
+                );
+            }
+            row.push(f.region.clone().unwrap_or_else(|| "-".into()));
+            row.push(match &f.suppression {
+                Some(s) => format!(
+                    "{} [{} {}: {}]",
+                    f.message,
+                    s.kind.as_str(),
+                    s.origin,
+                    s.reason
+                ),
+                None => f.message.clone(),
+            });
+            table.add_row(row);
         }
         out.push_str(&table.to_string());
         out.push('\n');
@@ -39,21 +66,30 @@ pub fn render(result: &ScanResult, source: &SourceInfo) -> String {
             e.rule_id, e.message
         ));
     }
-    out.push_str(&summary_line(result, source));
+    for w in &result.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out.push_str(&summary_line(result, ctx.source));
     out.push('\n');
     out
 }
 
+/// `3 failed (1 critical, 2 high), 1 suppressed, 0 unknown, 20 passed: ...`;
+/// "failed" counts the FAILED findings that are not suppressed.
 pub fn summary_line(result: &ScanResult, source: &SourceInfo) -> String {
-    let failed = result.count(Status::Failed);
-    let detail: Vec<String> = by_severity(&result.findings, Status::Failed)
+    let failing = result.findings.iter().filter(|f| f.is_failing()).count();
+    let detail: Vec<String> = failing_by_severity(&result.findings)
         .into_iter()
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
-    let mut line = format!("{failed} failed");
+    let mut line = format!("{failing} failed");
     if !detail.is_empty() {
         line.push_str(&format!(" ({})", detail.join(", ")));
+    }
+    let suppressed = result.suppressed();
+    if suppressed > 0 {
+        line.push_str(&format!(", {suppressed} suppressed"));
     }
     line.push_str(&format!(
         ", {} unknown, {} passed: {} rules on {} resources in {}",
@@ -68,6 +104,9 @@ pub fn summary_line(result: &ScanResult, source: &SourceInfo) -> String {
             "; {} rules failed to evaluate",
             result.errors.len()
         ));
+    }
+    if !result.warnings.is_empty() {
+        line.push_str(&format!("; {} warnings", result.warnings.len()));
     }
     line
 }
