@@ -1,5 +1,6 @@
 //! Source loaders: each turns one kind of input into a [`crate::model::Scan`].
 
+pub mod hcl;
 pub mod plan;
 
 use std::path::PathBuf;
@@ -23,4 +24,7 @@ pub enum LoadError {
     NotAPlan { path: PathBuf, reason: String },
     #[error("{path}: unsupported plan format_version {version:?} (supported: 0.1 to 1.2)")]
     UnsupportedVersion { path: PathBuf, version: String },
+    /// A `.tf` source error: `file:line: message`.
+    #[error(transparent)]
+    Hcl(#[from] self::hcl::HclError),
 }

@@ -1,0 +1,478 @@
+//! `infracheck hcl`: .tf sources into the resource model, and its errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use infracheck::model::{Resource, Scan};
+use infracheck::source::hcl::{load_hcl, HclOptions};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+}
+
+fn load(dir: &Path) -> Scan {
+    load_hcl(dir, &HclOptions::default()).unwrap().scan
+}
+
+fn res<'a>(scan: &'a Scan, address: &str) -> &'a Resource {
+    scan.resources
+        .iter()
+        .chain(&scan.data_sources)
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| {
+            let all: Vec<&str> = scan.resources.iter().map(|r| r.address.as_str()).collect();
+            panic!("no {address} in {all:?}")
+        })
+}
+
+fn json(r: &Resource) -> serde_json::Value {
+    serde_json::from_str(&r.values.to_json_str().unwrap()).unwrap()
+}
+
+fn infracheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs")
+}
+
+const ROOT: &str = r#"
+terraform {
+  backend "s3" {
+    bucket         = "acme-state"
+    key            = "prod/terraform.tfstate"
+    region         = "us-east-1"
+    encrypt        = true
+    dynamodb_table = "locks"
+  }
+}
+
+provider "aws" {
+  region = var.primary_region
+  default_tags {
+    tags = local.tags
+  }
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+variable "primary_region" {
+  default = "us-east-1"
+}
+
+variable "env" {
+  type = string
+}
+
+variable "bucket_count" {
+  type    = number
+  default = 1
+}
+
+locals {
+  tags   = { Environment = var.env, Owner = "platform" }
+  prefix = "acme-${var.env}"
+  ports  = [80, 443]
+}
+
+resource "aws_s3_bucket" "logs" {
+  count  = var.bucket_count
+  bucket = "${local.prefix}-logs-${count.index}"
+  tags   = { Name = "logs" }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  count                   = var.bucket_count
+  bucket                  = aws_s3_bucket.logs[count.index].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = length(local.ports) == 2
+}
+
+module "net" {
+  source   = "./modules/net"
+  for_each = { a = "10.0.0.0/16", b = "10.1.0.0/16" }
+  cidr     = each.value
+  name     = "net-${each.key}"
+  providers = {
+    aws = aws.west
+  }
+}
+
+module "remote" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+
+resource "aws_security_group" "web" {
+  name   = "web"
+  vpc_id = module.net["a"].vpc_id
+
+  dynamic "ingress" {
+    for_each = local.ports
+    iterator = port
+    content {
+      from_port   = port.value
+      to_port     = port.value
+      protocol    = "tcp"
+      cidr_blocks = [module.net["b"].cidr]
+    }
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_flow_log" "remote" {
+  vpc_id       = module.remote.vpc_id
+  traffic_type = var.env == "prod" ? "REJECT" : "ALL"
+}
+
+data "aws_region" "current" {}
+
+data "aws_region" "west" {
+  provider = aws.west
+}
+
+data "aws_iam_policy_document" "deny_http" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.logs[0].arn, "${aws_s3_bucket.logs[0].arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "static" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::static/*"]
+  }
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs[0].id
+  policy = data.aws_iam_policy_document.deny_http.json
+}
+
+resource "aws_iam_policy" "static" {
+  name   = "static-${data.aws_region.west.name}"
+  policy = data.aws_iam_policy_document.static.json
+}
+"#;
+
+const NET: &str = r#"
+variable "cidr" {
+  type = string
+}
+variable "name" {}
+
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  tags       = { Name = var.name }
+}
+
+resource "aws_subnet" "private" {
+  count             = 2
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = cidrsubnet(var.cidr, 8, count.index)
+  availability_zone = element(["us-west-2a", "us-west-2b"], count.index)
+}
+
+output "vpc_id" {
+  value = aws_vpc.this.id
+}
+
+output "cidr" {
+  value = aws_vpc.this.cidr_block
+}
+
+output "subnet_ids" {
+  value = aws_subnet.private[*].id
+}
+"#;
+
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", ROOT);
+    write(dir.path(), "terraform.tfvars", "env = \"prod\"\n");
+    write(dir.path(), "modules/net/main.tf", NET);
+    dir
+}
+
+#[test]
+fn values_are_evaluated_statically() {
+    let dir = tree();
+    let scan = load(dir.path());
+    assert_eq!(scan.source, "hcl");
+    assert_eq!(scan.regions, vec!["us-east-1", "us-west-2"]);
+
+    let b = res(&scan, "aws_s3_bucket.logs[0]");
+    let v = json(b);
+    assert_eq!(v["bucket"], "acme-prod-logs-0");
+    assert_eq!(b.region.as_deref(), Some("us-east-1"));
+    assert_eq!(b.provider, "aws");
+    // Provider default_tags reach tags_all; computed attributes are unknown.
+    assert_eq!(
+        v["tags_all"],
+        serde_json::json!({"Environment": "prod", "Owner": "platform", "Name": "logs"})
+    );
+    assert!(b.unknown.contains(&"id".to_string()));
+    assert!(b.unknown.contains(&"arn".to_string()));
+    assert!(v.get("id").is_none());
+    // Optional+Computed arguments left out are unknown, as a plan says.
+    assert!(b
+        .unknown
+        .contains(&"server_side_encryption_configuration".to_string()));
+    let loc = b.location.as_ref().unwrap();
+    assert!(loc.file.ends_with("main.tf"), "{}", loc.file);
+    assert_eq!(loc.line, 43);
+    assert_eq!(loc.end_line, 47);
+
+    let pab = res(&scan, "aws_s3_bucket_public_access_block.logs[0]");
+    assert_eq!(json(pab)["restrict_public_buckets"], true);
+    assert!(pab.unknown.contains(&"bucket".to_string()));
+    assert_eq!(
+        pab.references["bucket"],
+        vec!["aws_s3_bucket.logs[0]".to_string()]
+    );
+    assert!(pab.unresolved.is_empty());
+}
+
+#[test]
+fn modules_expand_with_for_each_count_and_providers() {
+    let dir = tree();
+    let scan = load(dir.path());
+    let vpc = res(&scan, r#"module.net["b"].aws_vpc.this"#);
+    assert_eq!(json(vpc)["cidr_block"], "10.1.0.0/16");
+    assert_eq!(json(vpc)["tags"]["Name"], "net-b");
+    assert_eq!(vpc.region.as_deref(), Some("us-west-2"));
+    assert_eq!(vpc.provider, "aws.west");
+    let s = res(&scan, r#"module.net["a"].aws_subnet.private[1]"#);
+    assert_eq!(json(s)["cidr_block"], "10.0.1.0/24");
+    assert_eq!(json(s)["availability_zone"], "us-west-2b");
+    assert_eq!(
+        s.references["vpc_id"],
+        vec![r#"module.net["a"].aws_vpc.this"#.to_string()]
+    );
+    assert_eq!(s.module.to_string(), r#"module.net["a"]"#);
+    assert!(s
+        .location
+        .as_ref()
+        .unwrap()
+        .file
+        .ends_with("modules/net/main.tf"));
+
+    // References through module outputs; dynamic blocks with a custom iterator.
+    let sg = res(&scan, "aws_security_group.web");
+    let v = json(sg);
+    assert_eq!(v["ingress"][1]["from_port"], 443);
+    assert_eq!(
+        v["ingress"][0]["cidr_blocks"],
+        serde_json::json!(["10.1.0.0/16"])
+    );
+    assert_eq!(v["egress"][0]["protocol"], "-1");
+    assert_eq!(
+        sg.references["vpc_id"],
+        vec![r#"module.net["a"].aws_vpc.this"#.to_string()]
+    );
+    assert_eq!(
+        sg.references["ingress.0.cidr_blocks"],
+        vec![r#"module.net["b"].aws_vpc.this"#.to_string()]
+    );
+    assert!(sg.unknown.contains(&"vpc_id".to_string()));
+}
+
+#[test]
+fn remote_modules_and_unknown_values() {
+    let dir = tree();
+    let loaded = load_hcl(dir.path(), &HclOptions::default()).unwrap();
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.contains("module.remote") && w.contains("not scanned")),
+        "{:?}",
+        loaded.warnings
+    );
+    let fl = res(&loaded.scan, "aws_flow_log.remote");
+    // A remote module's output is unknown and resolves to no resource.
+    assert!(fl.unknown.contains(&"vpc_id".to_string()));
+    assert_eq!(fl.unresolved, vec!["vpc_id".to_string()]);
+    assert_eq!(json(fl)["traffic_type"], "REJECT");
+}
+
+#[test]
+fn data_sources_backend_and_policy_documents() {
+    let dir = tree();
+    let scan = load(dir.path());
+    assert!(scan
+        .resources
+        .iter()
+        .all(|r| !r.address.starts_with("data.")));
+    let west = res(&scan, "data.aws_region.west");
+    assert_eq!(json(west)["name"], "us-west-2");
+    assert_eq!(
+        json(res(&scan, "data.aws_region.current"))["name"],
+        "us-east-1"
+    );
+    assert_eq!(
+        json(res(&scan, "aws_iam_policy.static"))["name"],
+        "static-us-west-2"
+    );
+    // A policy document with only known values is known JSON.
+    let p = json(res(&scan, "aws_iam_policy.static"));
+    let doc: serde_json::Value = serde_json::from_str(p["policy"].as_str().unwrap()).unwrap();
+    assert_eq!(doc["Statement"][0]["Action"], "s3:GetObject");
+    // One that uses a bucket ARN is unknown, and refers to the bucket.
+    let bp = res(&scan, "aws_s3_bucket_policy.logs");
+    assert!(bp.unknown.contains(&"policy".to_string()));
+    assert!(bp.references["policy"].contains(&"aws_s3_bucket.logs[0]".to_string()));
+
+    let backend = res(&scan, "terraform.backend");
+    assert_eq!(backend.kind, "terraform_backend");
+    let v = json(backend);
+    assert_eq!(v["type"], "s3");
+    assert_eq!(v["config"]["encrypt"], true);
+    assert_eq!(v["config"]["dynamodb_table"], "locks");
+}
+
+#[test]
+fn variables_come_from_files_and_flags_in_order() {
+    let dir = tree();
+    write(dir.path(), "b.auto.tfvars", "bucket_count = 3\n");
+    write(
+        dir.path(),
+        "extra.tfvars",
+        "env = \"stage\"\nbucket_count = 2\n",
+    );
+    let opts = HclOptions {
+        var_files: vec![dir.path().join("extra.tfvars")],
+        vars: vec![("env".into(), "dev".into())],
+    };
+    let scan = load_hcl(dir.path(), &opts).unwrap().scan;
+    let buckets: Vec<&Resource> = scan
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws_s3_bucket")
+        .collect();
+    assert_eq!(buckets.len(), 2);
+    assert_eq!(json(buckets[1])["bucket"], "acme-dev-logs-1");
+
+    // Without a value, a variable is unknown: so is what depends on it.
+    std::fs::remove_file(dir.path().join("terraform.tfvars")).unwrap();
+    let loaded = load_hcl(dir.path(), &HclOptions::default()).unwrap();
+    assert!(loaded
+        .warnings
+        .iter()
+        .any(|w| w.contains("variable \"env\" has no value")));
+    let b = res(&loaded.scan, "aws_s3_bucket.logs[0]");
+    assert!(b.unknown.contains(&"bucket".to_string()));
+    assert!(b.unknown.contains(&"tags_all.Environment".to_string()));
+    // Unknown, but not because of a resource: unresolved.
+    assert!(b.unresolved.contains(&"bucket".to_string()));
+}
+
+/// `infracheck hcl` exits 2 with one `file:line: message` line.
+fn assert_tf_error(files: &[(&str, &str)], expected_file: &str, expected: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    let want = format!("infracheck: error: {root}/{expected_file}: {expected}");
+    assert_eq!(err.trim_end(), want);
+}
+
+#[test]
+fn tf_errors_exit_2_with_file_and_line() {
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = {\n}\n",
+        )],
+        "main.tf:4",
+        "syntax error at column 3: invalid block body; expected `}`, newline or identifier",
+    );
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "variable \"a\" {}\n\nresource \"aws_vpc\" \"a\" {\n  cidr_block = var.cidr\n}\n",
+        )],
+        "main.tf:4",
+        "reference to undeclared input variable \"cidr\"",
+    );
+    assert_tf_error(
+        &[(
+            "locals.tf",
+            "locals {\n  a = local.b\n  b = \"${local.c}-x\"\n  c = upper(local.a)\n}\nresource \"aws_vpc\" \"a\" {\n  cidr_block = local.a\n}\n",
+        )],
+        "locals.tf:2",
+        "cyclic local values: local.a -> local.b -> local.c -> local.a",
+    );
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "\nmodule \"net\" {\n  source = \"./modules/missing\"\n}\n",
+        )],
+        "main.tf:2",
+        "module \"net\": source directory \"./modules/missing\" does not exist",
+    );
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.nope.id\n}\n",
+        )],
+        "main.tf:2",
+        "reference to undeclared resource \"aws_vpc.nope\"",
+    );
+    assert_tf_error(
+        &[
+            ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+            ("m/main.tf", "output \"x\" {\n  value = local.nope\n}\n"),
+        ],
+        "m/main.tf:2",
+        "reference to undeclared local value \"nope\"",
+    );
+}
+
+#[test]
+fn bad_directories_and_flags_exit_2() {
+    let o = infracheck(&["hcl", "no/such/dir"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "infracheck: error: no/such/dir: not a directory of .tf files"
+    );
+    let dir = tree();
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root, "--var", "nope=1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "infracheck: error: --var: no variable \"nope\" is declared in the root module"
+    );
+}
