@@ -211,8 +211,10 @@ fn tags(name: &str) -> (Value, Value) {
     (tags, all)
 }
 
+/// The provider's default_tags: the cost-allocation tags the architecture requires
+/// (TAG-001), so the synthetic plan is compliant like the reference architecture.
 fn default_tags() -> Value {
-    json!({"Environment": "production"})
+    json!({"Environment": "production", "Owner": "platform", "CostCenter": "cc-1234"})
 }
 
 /// Adds `tags` and `tags_all` to a values object.

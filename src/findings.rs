@@ -122,6 +122,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub resource_types: Vec<String>,
     pub scope: RuleScope,
+    /// The sources the rule runs on: `plan`, `hcl`, `live`.
+    pub sources: Vec<String>,
     /// framework -> requirement IDs (`pci-dss-4.0` -> ["3.5.1"]).
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,

@@ -17,13 +17,15 @@ region_result(region, msg) := {"address": sprintf("region/%s", [region]), "regio
 # Every resource of type `t`.
 resources(t) := object.get(input.by_type, t, [])
 
-# The value at `path` (a dotted string) of resource `r`, or `default_value` when absent.
-value(r, path, default_value) := object.get(r.values, split_path(path), default_value)
+# The value at `path` (a dotted string, list indexes as numbers) of resource `r`, or
+# `default_value` when it is absent or null. A Rust builtin: path splitting in Rego
+# costs more than most rules.
+value(r, path, default_value) := infracheck.get(r.values, path, default_value)
 
 # The list at `path` of resource `r`, or [] when it is absent, null or not a list
 # (Terraform blocks are lists of objects; iterating null is an error in regorus).
 list_value(r, path) := l if {
-	l := value(r, path, [])
+	l := infracheck.get(r.values, path, [])
 	is_array(l)
 } else := []
 
@@ -46,17 +48,7 @@ _key(p) := p if not regex.match(`^[0-9]+$`, p)
 
 # True when the value at `path` is not known until apply: the path itself, one of
 # its ancestors or one of its descendants is unknown.
-unknown(r, path) if r.unknown[path]
-
-unknown(r, path) if {
-	some u, _ in r.unknown
-	startswith(path, concat("", [u, "."]))
-}
-
-unknown(r, path) if {
-	some u, _ in r.unknown
-	startswith(u, concat("", [path, "."]))
-}
+unknown(r, path) if infracheck.is_unknown(r.unknown, path)
 
 # True when anything of resource `r` is unknown.
 any_unknown(r) if count(r.unknown) > 0
@@ -467,3 +459,715 @@ _mock_referrers_by(rs, target, t) := sort({r.address |
 	some ts in r.references
 	target in ts
 })
+
+# ---------------------------------------------------------------------------
+# Load balancing, DNS and CDN helpers (attributes that name another resource,
+# load balancer types, numbers written as strings).
+
+# True when attribute `path` of `r` is set: a known non-empty string, or a
+# reference to another resource (an id or ARN that is unknown until apply).
+attribute_set(r, path) if {
+	v := value(r, path, null)
+	is_string(v)
+	v != ""
+}
+
+attribute_set(r, path) if count(references(r, path)) > 0
+
+# True when scalar attribute `path` of `r` is known to be unset: absent, null or "",
+# neither unknown until apply nor a reference.
+attribute_unset(r, path) if {
+	not attribute_set(r, path)
+	not unknown_leaf(r, path)
+}
+
+# The load_balancer_type of an aws_lb / aws_alb: "application" when absent or null
+# (the provider's default).
+lb_type(lb) := t if {
+	t := object.get(lb.values, "load_balancer_type", null)
+	is_string(t)
+	t != ""
+} else := "application"
+
+# True when load balancer `lb` is known to be an application load balancer. (A
+# value present in `values` is known; only an absent one may be unknown.)
+lb_application(lb) if object.get(lb.values, "load_balancer_type", null) == "application"
+
+lb_application(lb) if {
+	object.get(lb.values, "load_balancer_type", null) in {null, ""}
+	not unknown(lb, "load_balancer_type")
+}
+
+# True when load balancer `lb` is known to be a network or gateway load balancer.
+lb_not_application(lb) if {
+	t := object.get(lb.values, "load_balancer_type", null)
+	is_string(t)
+	not t in {"", "application"}
+}
+
+# True when the scalar attribute at `path` (one that holds no nested values), or one
+# of its ancestors, is unknown until apply. unknown(r, path) also looks for unknown
+# descendants, which scans all of r.unknown; a scalar has none, so this costs a few
+# lookups instead.
+unknown_leaf(r, path) if infracheck.is_unknown_at(r.unknown, path)
+
+# `v` as a number: numbers as they are, numeric strings ("30") converted;
+# undefined for anything else.
+number_value(v) := v if is_number(v)
+
+number_value(v) := to_number(v) if {
+	is_string(v)
+	regex.match(`^-?[0-9]+(\.[0-9]+)?$`, v)
+}
+
+# ---------------------------------------------------------------------------
+# IAM policy documents (added for S3-005 and IAM-001..003).
+#
+# iam_policy_doc(r, path) reads the JSON policy at attribute `path` of resource `r`
+# (`policy`, `assume_role_policy`, `inline_policy.0.policy`, ...). When the value is
+# unknown until apply and the attribute refers to one data.aws_iam_policy_document,
+# the data source is read instead: its `json` when known, else its `statement`
+# blocks. The result is always defined:
+#
+#   {"known": false, "statements": []}   the document cannot be read (unknown,
+#                                        "(sensitive)", not JSON, or a data source
+#                                        whose result is not known)
+#   {"known": true, "statements": [...]} otherwise; absent, null or "" is a known
+#                                        document without statements
+#
+# Each statement (JSON and data-source forms alike):
+#
+#   effect                     "Allow" or "Deny" (null when unknown)
+#   actions, not_actions, resources, not_resources   lists of strings (a single
+#                              string in the JSON is a one-element list)
+#   principals, not_principals lists of {"type": ..., "identifiers": [...]}; the
+#                              JSON `"Principal": "*"` is {"type": "*", "identifiers": ["*"]}
+#   conditions                 list of {"test": "Bool", "variable": "aws:SecureTransport",
+#                              "values": ["false"], "unknown": false}, values as strings
+#                              (false -> "false"); "unknown" is true when some part of
+#                              that condition is unknown until apply
+#   unknown                    set of the field names above whose value is not
+#                              (fully) known until apply; their lists then hold the
+#                              known elements only
+iam_policy_doc(r, path) := doc if {
+	unknown_leaf(r, path)
+	doc := _iam_data_source_doc(r, path)
+} else := _iam_unreadable if {
+	unknown_leaf(r, path)
+} else := iam_json_doc(s) if {
+	s := value(r, path, null)
+	is_string(s)
+	s != ""
+} else := {"known": true, "statements": []}
+
+_iam_unreadable := {"known": false, "statements": []}
+
+# The normalized document of JSON string `s`.
+iam_json_doc(s) := {"known": true, "statements": [_iam_json_statement(st) | some st in _iam_json_statement_list(doc)]} if {
+	is_string(s)
+	s != "(sensitive)"
+	json.is_valid(s)
+	doc := json.unmarshal(s)
+	is_object(doc)
+} else := _iam_unreadable
+
+_iam_json_statement_list(doc) := [st | some st in doc.Statement; is_object(st)] if {
+	is_array(doc.Statement)
+} else := [doc.Statement] if {
+	is_object(doc.Statement)
+} else := []
+
+_iam_json_statement(st) := {
+	"effect": _iam_json_effect(st),
+	"actions": _iam_strs(object.get(st, "Action", null)),
+	"not_actions": _iam_strs(object.get(st, "NotAction", null)),
+	"resources": _iam_strs(object.get(st, "Resource", null)),
+	"not_resources": _iam_strs(object.get(st, "NotResource", null)),
+	"principals": _iam_json_principals(object.get(st, "Principal", null)),
+	"not_principals": _iam_json_principals(object.get(st, "NotPrincipal", null)),
+	"conditions": _iam_json_conditions(object.get(st, "Condition", null)),
+	"unknown": set(),
+}
+
+_iam_json_effect(st) := st.Effect if {
+	is_string(st.Effect)
+} else := null
+
+_iam_json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if {
+	p == "*"
+} else := [{"type": t, "identifiers": _iam_strs(ids)} | some t, ids in p] if {
+	is_object(p)
+} else := []
+
+_iam_json_conditions(c) := [{"test": test, "variable": k, "values": _iam_strs(v), "unknown": false} |
+	some test, kv in c
+	is_object(kv)
+	some k, v in kv
+] if {
+	is_object(c)
+} else := []
+
+# A JSON value or Terraform attribute as a list of strings (nulls, i.e. unknown
+# elements, left out).
+_iam_strs(x) := [x] if {
+	is_string(x)
+} else := x if {
+	is_array(x)
+	every e in x {
+		is_string(e)
+	}
+} else := [sprintf("%v", [e]) | some e in x; e != null] if {
+	is_array(x)
+} else := [sprintf("%v", [x]) | x != null; not is_object(x)]
+
+# The data.aws_iam_policy_document that attribute `path` of `r` refers to, read.
+_iam_data_source_doc(r, path) := _iam_data_source_document(ds) if {
+	refs := references(r, path)
+	count(refs) == 1
+	ds := input.data_sources[refs[0]]
+	ds.type == "aws_iam_policy_document"
+}
+
+_iam_data_source_document(ds) := iam_json_doc(s) if {
+	not unknown(ds, "json")
+	s := value(ds, "json", null)
+	is_string(s)
+	s != ""
+} else := _iam_unreadable if {
+	_iam_data_source_opaque(ds)
+} else := {"known": true, "statements": [_iam_ds_statement(ds, i, st) | some i, st in list_value(ds, "statement"); is_object(st)]}
+
+# The statement blocks are unknown, or other documents are merged in.
+_iam_data_source_opaque(ds) if {
+	unknown(ds, "statement")
+	not is_array(value(ds, "statement", null))
+}
+
+_iam_data_source_opaque(ds) if {
+	some attr in ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]
+	unknown(ds, attr)
+}
+
+_iam_data_source_opaque(ds) if {
+	some attr in ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]
+	v := value(ds, attr, null)
+	v != null
+	v != ""
+	v != []
+}
+
+# Normalized field -> statement block attribute.
+_iam_ds_fields := {
+	"effect": "effect", "actions": "actions", "not_actions": "not_actions",
+	"resources": "resources", "not_resources": "not_resources",
+	"principals": "principals", "not_principals": "not_principals", "conditions": "condition",
+}
+
+_iam_ds_statement(ds, i, st) := {
+	"effect": _iam_ds_effect(ds, i, st),
+	"actions": _iam_strs(object.get(st, "actions", null)),
+	"not_actions": _iam_strs(object.get(st, "not_actions", null)),
+	"resources": _iam_strs(object.get(st, "resources", null)),
+	"not_resources": _iam_strs(object.get(st, "not_resources", null)),
+	"principals": _iam_ds_principals(get_list(st, "principals")),
+	"not_principals": _iam_ds_principals(get_list(st, "not_principals")),
+	"conditions": [{
+		"test": object.get(c, "test", null), "variable": object.get(c, "variable", null),
+		"values": _iam_strs(object.get(c, "values", null)),
+		"unknown": _iam_unknown_flag(ds, sprintf("statement.%d.condition.%d", [i, j])),
+	} |
+		some j, c in get_list(st, "condition")
+		is_object(c)
+	],
+	"unknown": {f | some f, attr in _iam_ds_fields; unknown(ds, sprintf("statement.%d.%s", [i, attr]))},
+}
+
+_iam_ds_effect(ds, i, st) := null if {
+	unknown(ds, sprintf("statement.%d.effect", [i]))
+} else := e if {
+	e := object.get(st, "effect", null)
+	is_string(e)
+	e != ""
+} else := "Allow"
+
+_iam_unknown_flag(r, path) := true if {
+	unknown(r, path)
+} else := false
+
+_iam_ds_principals(ps) := [{"type": object.get(p, "type", null), "identifiers": _iam_strs(object.get(p, "identifiers", null))} |
+	some p in ps
+	is_object(p)
+]
+
+# True when statement `st` allows (its effect is known to be Allow).
+iam_allows(st) if st.effect == "Allow"
+
+# True when statement `st` allows or its effect is unknown.
+iam_may_allow(st) if iam_allows(st)
+
+iam_may_allow(st) if "effect" in st.unknown
+
+# True when statement `st` has the principal "*" (JSON "*" or {"AWS": "*"}).
+iam_principal_anyone(st) if {
+	some p in st.principals
+	p.type in {"*", "AWS"}
+	"*" in p.identifiers
+}
+
+# ---------------------------------------------------------------------------
+# Test support for data sources.
+
+# A data source at `address` ("data.<type>.<name>", module path allowed); add it to
+# an input with object.union(lib.mock_input(rs), {"data_sources": {address: ds}}).
+mock_data_source(address, values) := object.union(mock_resource(address, values), {
+	"type": split(_mock_local(address), ".")[1],
+	"name": split(_mock_local(address), ".")[2],
+	"mode": "data",
+	"action": "read",
+})
+
+# ---------------------------------------------------------------------------
+# Tags (TAG-001, GDPR-002). A resource's effective tags are `tags_all` (its own
+# `tags` merged with the provider's default_tags) when known. Its own `tags` win over
+# default tags, so a key set in `tags` is final even while `tags_all` is unknown.
+# Auto Scaling groups carry `tag` blocks ({key, value, propagate_at_launch}) instead.
+# These run on nearly every resource: plain object lookups only, no path parsing.
+
+# The known value of tag `key` of resource `r`; undefined when absent or unknown.
+tag_value(r, key) := v if {
+	v := object.get(r.values, ["tags", key], null)
+	is_string(v)
+} else := v if {
+	v := object.get(r.values, ["tags_all", key], null)
+	is_string(v)
+} else := v if {
+	some t in _tag_blocks(r)
+	object.get(t, "key", null) == key
+	v := object.get(t, "value", null)
+	is_string(v)
+}
+
+# True when tag `key` of resource `r` has no known value but may have one after
+# apply (the tag's value, or the tag map it would come from, is unknown).
+tag_unknown(r, key) if {
+	not tag_value(r, key)
+	_tag_may_be_set(r, key)
+}
+
+_tag_blocks(r) := l if {
+	l := object.get(r.values, "tag", [])
+	is_array(l)
+} else := []
+
+_tag_may_be_set(r, key) if r.unknown[concat(".", ["tags", key])]
+
+_tag_may_be_set(r, key) if r.unknown[concat(".", ["tags_all", key])]
+
+_tag_may_be_set(r, _) if r.unknown.tags_all
+
+_tag_may_be_set(r, _) if {
+	r.unknown.tags
+	not is_object(object.get(r.values, "tags_all", null))
+}
+
+_tag_may_be_set(r, _) if r.unknown.tag
+
+_tag_may_be_set(r, _) if {
+	some i, _ in _tag_blocks(r)
+	r.unknown[sprintf("tag.%d.key", [i])]
+}
+
+_tag_may_be_set(r, key) if {
+	some i, t in _tag_blocks(r)
+	object.get(t, "key", null) == key
+	r.unknown[sprintf("tag.%d.value", [i])]
+}
+
+# ---------------------------------------------------------------------------
+# Networking and compute helpers (added for NET-002..008, EC2-001..004,
+# ASG-001..002): fast attribute access, references below an attribute,
+# single-valued references narrowed by instance key, arguments left to the
+# provider, and subnet tiers from route tables.
+
+# The value at `path` (a dotted string) of resource `r`, or `default_value`: the
+# same as `value`, without regular expressions (list indexes are the all-digit
+# segments), so it is cheap enough for the inner loops of joins.
+get(r, path, default_value) := infracheck.get(r.values, path, default_value)
+
+_get_key(p) := to_number(p) if {
+	p != ""
+	trim(p, "0123456789") == ""
+} else := p
+
+# True when the value at `path`, or one of its ancestors, is unknown until apply
+# (unlike `unknown`, a known block with an unknown attribute inside does not count;
+# for a leaf attribute both agree, and this one is much cheaper).
+unknown_value(r, path) if infracheck.is_unknown_at(r.unknown, path)
+
+# True when the value at `path` (a list or map), an ancestor, or one of its
+# elements is unknown until apply: `unknown` for lists and maps whose elements are
+# scalars, without scanning every unknown path of the resource.
+unknown_shallow(r, path) if unknown_value(r, path)
+
+unknown_shallow(r, path) if {
+	v := get(r, path, null)
+	is_array(v)
+	some i, _ in v
+	r.unknown[sprintf("%s.%d", [path, i])]
+}
+
+unknown_shallow(r, path) if {
+	v := get(r, path, null)
+	is_object(v)
+	some k, _ in v
+	r.unknown[concat(".", [path, k])]
+}
+
+# The addresses resource `r` refers to through attribute `path` or anything below
+# it: list elements ("vpc_zone_identifier.0", as value joins record them), map keys
+# ("dimensions.AutoScalingGroupName") and nested blocks ("route.0.gateway_id").
+references_under(r, path) := {a | some a in object.get(r.references, path, [])} | {a |
+	prefix := concat("", [path, "."])
+	some p, targets in r.references
+	startswith(p, prefix)
+	some a in targets
+}
+
+# The types of the resources and data sources `r` refers to through `path` (or
+# below it).
+referenced_types(r, path) := {t |
+	some a in references_under(r, path)
+	t := _address_type(a)
+}
+
+_address_type(a) := input.resources[a].type
+
+_address_type(a) := input.data_sources[a].type if not input.resources[a]
+
+# The resources of a type in `types` (a set) that `r` refers to through the
+# single-valued attribute `path` (subnet_id, route_table_id, vpc_id, ...). When the
+# expression went through a splat or a whole count/for_each object
+# (`element(aws_subnet.private[*].id, count.index)`), every instance is a target;
+# the one with r's own instance key is then taken, when one has it.
+single_referenced(r, path, types) := _narrow(r, [t |
+	some a in references_under(r, path)
+	t := input.resources[a]
+	t.type in types
+])
+
+_narrow(r, targets) := same_key if {
+	count(targets) > 1
+	r.index != null
+	same_key := [t | some t in targets; t.index == r.index]
+	count(same_key) > 0
+} else := targets
+
+# True when `r` refers to resource `t` through the single-valued attribute `path`
+# (see single_referenced).
+points_at(r, path, t) if {
+	some x in single_referenced(r, path, {t.type})
+	x.address == t.address
+}
+
+# True when `r` has a reference that could not be resolved to a resource.
+unresolved_resource(r) if r.address in object.get(input.unresolved, r.type, [])
+
+# True when attribute `path` of `r` is unknown only because the configuration
+# leaves out an Optional+Computed argument that the provider fills in at apply
+# (key_name, associate_public_ip_address, aws_route_table.route, ...). A configured
+# value that is unknown until apply comes from some resource's attribute, so it
+# shows in r.references, or r is listed in input.unresolved; here neither is the
+# case.
+computed_default(r, path) if {
+	unknown_value(r, path)
+	count(references_under(r, path)) == 0
+	not unresolved_resource(r)
+}
+
+# True when a boolean attribute is true; Terraform writes some as strings
+# (aws_launch_template: encrypted = "true", associate_public_ip_address = "true").
+truthy(v) if v == true
+
+truthy(v) if v == "true"
+
+# VPC resource types. (The functions here spell such sets out instead of using
+# these rules: any rule of this package makes a policy evaluate all of them, which
+# costs a lot on large plans.)
+vpc_types := {"aws_vpc", "aws_default_vpc"}
+
+# True when VPC `v` is an AWS default VPC (aws_default_vpc, or flagged default in a
+# live scan).
+default_vpc(v) if v.type == "aws_default_vpc"
+
+default_vpc(v) if object.get(v.values, "default", false) == true
+
+# The VPCs subnet (or other VPC-bound resource) `s` belongs to through vpc_id.
+vpcs_of(s) := single_referenced(s, "vpc_id", {"aws_vpc", "aws_default_vpc"})
+
+# The subnets of VPC `v`.
+vpc_subnets(v) := [s |
+	some s in referrers(v, "aws_subnet")
+	points_at(s, "vpc_id", v)
+]
+
+# The availability zone of subnet `s`: its availability_zone, or its
+# availability_zone_id when only that is known; undefined when neither is known.
+subnet_az(s) := az if {
+	not s.unknown.availability_zone
+	az := object.get(s.values, "availability_zone", null)
+	is_string(az)
+	az != ""
+} else := az if {
+	not s.unknown.availability_zone_id
+	az := object.get(s.values, "availability_zone_id", null)
+	is_string(az)
+	az != ""
+}
+
+# ---------------------------------------------------------------------------
+# Route tables and subnet tiers.
+#
+# A subnet is "public" when a route table it uses sends 0.0.0.0/0 or ::/0 to an
+# internet gateway, "private" when none does, and "undecided" when that is not
+# known until apply. A subnet uses the route tables of its
+# aws_route_table_association resources, or else its VPC's main route table
+# (aws_main_route_table_association, aws_default_route_table, or in live scans the
+# VPC's main_route_table_id). In plans, a VPC whose main route table Terraform does
+# not manage keeps AWS's main route table, which only has the local route.
+#
+# Routes come from the inline `route` blocks of the table and from aws_route
+# resources. An inline `route` that is unknown as a whole (left out of the
+# configuration, or a set holding an id unknown until apply) is read from the
+# table's references: a `route.N.gateway_id` that refers to an aws_internet_gateway
+# is taken as a default route to it (and `route.N.nat_gateway_id` to an
+# aws_nat_gateway as a default route through it); without such references, the
+# table has no inline routes, unless it has a reference that could not be resolved
+# (other than its vpc_id), which makes its inline routes unknown.
+
+route_table_types := {"aws_route_table", "aws_default_route_table"}
+
+# The tiers of `subnets` (a list of aws_subnet resources): {address: "public" |
+# "private" | "undecided"}. Compute it once per rule (`tiers :=
+# lib.subnet_tier_map(lib.resources("aws_subnet"))`): it reads every route table.
+# (A function rather than a package rule: a policy that uses any rule of this
+# package evaluates all of them.)
+subnet_tier_map(subnets) := {s.address: _tier(s, statuses, orphans) | some s in subnets} if {
+	statuses := all_route_table_statuses
+	orphans := count(_orphan_associations(subnets)) > 0
+}
+
+# The tier of every subnet and the status of every route table, as package rules so
+# one evaluation computes them once for all the rules that need them.
+all_subnet_tiers := subnet_tier_map(resources("aws_subnet"))
+
+all_route_table_statuses := route_table_status_map(true)
+
+# The tier of one subnet (reads every route table: use subnet_tier_map for many).
+subnet_tier(s) := subnet_tier_map([s])[s.address]
+
+_tier(s, statuses, orphans) := _tier_of(s, [statuses[rt.address].internet | some rt in subnet_route_tables(s)], orphans)
+
+_tier_of(s, internet, orphans) := "public" if {
+	"yes" in internet
+} else := "undecided" if {
+	_route_tables_undecided(s, subnet_associations(s), orphans)
+} else := "undecided" if {
+	"maybe" in internet
+} else := "private"
+
+# The aws_route_table_association resources of subnet `s`.
+subnet_associations(s) := [a |
+	some a in referrers(s, "aws_route_table_association")
+	points_at(a, "subnet_id", s)
+]
+
+# The route tables subnet `s` uses (explicit associations, else the main table).
+subnet_route_tables(s) := _subnet_route_tables(s, subnet_associations(s))
+
+_subnet_route_tables(s, assocs) := [rt | some a in assocs; some rt in single_referenced(a, "route_table_id", {"aws_route_table", "aws_default_route_table"})] if {
+	count(assocs) > 0
+} else := [rt | some v in vpcs_of(s); some rt in vpc_main_route_tables(v)]
+
+# True when the route tables of subnet `s` are not all known: an association whose
+# table is not in the scan, an association elsewhere that could not be joined to
+# its subnet, a VPC that is not in the scan, or (live) a main route table that was
+# not read.
+subnet_route_tables_undecided(s) if _route_tables_undecided(s, subnet_associations(s), count(_orphan_associations(s)) > 0)
+
+_route_tables_undecided(_, assocs, _) if {
+	some a in assocs
+	count(single_referenced(a, "route_table_id", {"aws_route_table", "aws_default_route_table"})) == 0
+}
+
+_route_tables_undecided(_, assocs, orphans) if {
+	count(assocs) == 0
+	orphans
+}
+
+_route_tables_undecided(s, assocs, _) if {
+	count(assocs) == 0
+	count(vpcs_of(s)) == 0
+}
+
+_route_tables_undecided(s, assocs, _) if {
+	count(assocs) == 0
+	input.scan.source == "live"
+	some v in vpcs_of(s)
+	count(vpc_main_route_tables(v)) == 0
+}
+
+# Subnet associations whose subnet reference could not be resolved (the argument
+# is unused).
+_orphan_associations(_) := [a |
+	some address in object.get(input.unresolved, "aws_route_table_association", [])
+	a := input.resources[address]
+	count(references_under(a, "subnet_id")) == 0
+	not _edge_association(a)
+]
+
+_edge_association(a) if {
+	g := object.get(a.values, "gateway_id", null)
+	is_string(g)
+	g != ""
+}
+
+_edge_association(a) if count(references_under(a, "gateway_id")) > 0
+
+# The main route table of VPC `v`, when the scan has it.
+vpc_main_route_tables(v) := tables if {
+	tables := [rt |
+		some m in referrers(v, "aws_main_route_table_association")
+		points_at(m, "vpc_id", v)
+		some rt in single_referenced(m, "route_table_id", {"aws_route_table", "aws_default_route_table"})
+	]
+	count(tables) > 0
+} else := tables if {
+	tables := referrers(v, "aws_default_route_table")
+	count(tables) > 0
+} else := single_referenced(v, "main_route_table_id", {"aws_route_table", "aws_default_route_table"})
+
+# The status of every route table: {address: {"internet": s, "nat": s}} where s
+# is "yes", "maybe" (a destination, target or table unknown until apply) or "no";
+# "internet" is a route for 0.0.0.0/0 or ::/0 to an internet gateway, "nat" a
+# route for 0.0.0.0/0 through a NAT gateway. Compute it once per rule (the
+# argument is unused).
+route_table_status_map(_) := {rt.address: _status(_table_routes(rt, orphans)) |
+	orphans := _orphan_routes(true)
+	some t in ["aws_route_table", "aws_default_route_table"]
+	some rt in resources(t)
+}
+
+_status(routes) := {
+	"internet": _routes_have(routes, {"open4", "open6"}, "igw"),
+	"nat": _routes_have(routes, {"open4"}, "nat"),
+}
+
+_routes_have(routes, dests, target) := "yes" if {
+	some route in routes
+	route.certain
+	route.dest in dests
+	route.target == target
+} else := "maybe" if {
+	some route in routes
+	route.dest in (dests | {"unknown"})
+	route.target in {target, "unknown"}
+} else := "no"
+
+# The routes of route table `rt`, each {"dest": "open4" (0.0.0.0/0) | "open6"
+# (::/0) | "other" | "unknown", "target": "igw" | "nat" | "other" | "unknown",
+# "certain": whether the route is known to be in this table, "address": where it
+# is defined}.
+route_table_routes(rt) := _table_routes(rt, _orphan_routes(rt))
+
+_table_routes(rt, orphans) := array.concat(array.concat(_inline_routes(rt), _resource_routes(rt)), orphans)
+
+# Inline routes: the known blocks, or, when `route` is unknown as a whole, what its
+# references tell (and an unknown route when the table has unresolved references).
+_inline_routes(rt) := [route |
+	some i, b in rt.values.route
+	is_object(b)
+	prefix := sprintf("route.%d.", [i])
+	route := {
+		"dest": _route_dest(rt, prefix, b, "cidr_block", "ipv6_cidr_block"),
+		"target": _route_target(rt, prefix, b),
+		"certain": true,
+		"address": rt.address,
+	}
+] if {
+	is_array(object.get(rt.values, "route", null))
+} else := array.concat(_inline_referenced_routes(rt), _inline_unresolved_routes(rt))
+
+_inline_referenced_routes(rt) := [route |
+	some p, targets in rt.references
+	startswith(p, "route.")
+	some attr, kind in {"gateway_id": "igw", "nat_gateway_id": "nat"}
+	endswith(p, concat("", [".", attr]))
+	some a in targets
+	_address_type(a) == {"igw": "aws_internet_gateway", "nat": "aws_nat_gateway"}[kind]
+	route := {"dest": "open4", "target": kind, "certain": true, "address": rt.address}
+]
+
+_inline_unresolved_routes(rt) := [{"dest": "unknown", "target": "unknown", "certain": true, "address": rt.address}] if {
+	unknown_value(rt, "route")
+	unresolved_resource(rt)
+	not _vpc_id_unresolved(rt)
+} else := []
+
+# The table's vpc_id is what could not be resolved (`vpc_id = local.vpc_id`, as in
+# terraform-aws-modules/vpc): the unresolved reference is taken to be that one, not
+# an inline route.
+_vpc_id_unresolved(rt) if {
+	rt.unknown.vpc_id
+	count(references_under(rt, "vpc_id")) == 0
+}
+
+# aws_route resources of the table.
+_resource_routes(rt) := [_aws_route(r, true) |
+	some r in referrers(rt, "aws_route")
+	points_at(r, "route_table_id", rt)
+]
+
+# aws_route resources whose table reference could not be resolved: they may be in
+# any table (the argument is unused).
+_orphan_routes(_) := [_aws_route(r, false) |
+	some address in object.get(input.unresolved, "aws_route", [])
+	r := input.resources[address]
+	count(references_under(r, "route_table_id")) == 0
+]
+
+_aws_route(r, certain) := {
+	"dest": _route_dest(r, "", r.values, "destination_cidr_block", "destination_ipv6_cidr_block"),
+	"target": _route_target(r, "", r.values),
+	"certain": certain,
+	"address": r.address,
+}
+
+_route_dest(r, prefix, b, v4, v6) := "open4" if {
+	object.get(b, v4, null) == "0.0.0.0/0"
+} else := "open6" if {
+	object.get(b, v6, null) == "::/0"
+} else := "unknown" if {
+	some attr in [v4, v6]
+	unknown_value(r, concat("", [prefix, attr]))
+} else := "other"
+
+_route_target(r, prefix, b) := "igw" if {
+	_route_target_is(r, prefix, b, "gateway_id", "igw-", "aws_internet_gateway")
+} else := "nat" if {
+	_route_target_is(r, prefix, b, "nat_gateway_id", "nat-", "aws_nat_gateway")
+} else := "unknown" if {
+	some attr in ["gateway_id", "nat_gateway_id"]
+	path := concat("", [prefix, attr])
+	unknown_value(r, path)
+	count({a | some a in references_under(r, path); _address_type(a)}) == 0
+} else := "other"
+
+_route_target_is(_, _, b, attr, id_prefix, _) if {
+	v := object.get(b, attr, null)
+	is_string(v)
+	startswith(v, id_prefix)
+}
+
+_route_target_is(r, prefix, _, attr, _, t) if {
+	t in referenced_types(r, concat("", [prefix, attr]))
+}

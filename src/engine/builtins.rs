@@ -100,10 +100,13 @@ fn is_unknown_at(args: Vec<Value>) -> Result<Value> {
         return Ok(Value::from(false));
     }
     let path: &str = path;
-    let mut found = unknown.contains_key(&Value::from(".")) || unknown.contains_key(&Value::from(path));
+    let mut found =
+        unknown.contains_key(&Value::from(".")) || unknown.contains_key(&Value::from(path));
     let mut end = path.len();
     while !found {
-        let Some(dot) = path[..end].rfind('.') else { break };
+        let Some(dot) = path[..end].rfind('.') else {
+            break;
+        };
         found = unknown.contains_key(&Value::from(&path[..dot]));
         end = dot;
     }
@@ -157,7 +160,8 @@ mod tests {
         assert!(!call("ingress.1"));
         assert!(!call("ar"));
         assert!(!call("arn_suffix"));
-        let at = |p: &str| is_unknown_at(vec![u.clone(), Value::from(p)]).unwrap() == Value::from(true);
+        let at =
+            |p: &str| is_unknown_at(vec![u.clone(), Value::from(p)]).unwrap() == Value::from(true);
         assert!(at("arn"));
         assert!(at("ingress.0.cidr_blocks.1"));
         assert!(!at("ingress"), "a descendant does not count");

@@ -24,6 +24,8 @@ struct Custom {
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
+    sources: Option<Vec<String>>,
+    #[serde(default)]
     frameworks: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
 }
@@ -37,9 +39,13 @@ pub struct ParsedMeta {
     pub severity: Severity,
     pub resource_types: Vec<String>,
     pub scope: RuleScope,
+    pub sources: Vec<String>,
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,
 }
+
+/// The sources a rule can run on (the catalog's Src column); all of them by default.
+pub const SOURCES: [&str; 3] = ["plan", "hcl", "live"];
 
 pub const FRAMEWORKS: [&str; 5] = [
     "pci-dss-4.0",
@@ -100,6 +106,14 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
             ))
         }
     };
+    let sources = custom
+        .sources
+        .unwrap_or_else(|| SOURCES.iter().map(|s| s.to_string()).collect());
+    if let Some(bad) = sources.iter().find(|s| !SOURCES.contains(&s.as_str())) {
+        return Err(format!(
+            "line {line}: unknown custom.sources entry {bad:?} (expected plan, hcl or live)"
+        ));
+    }
     for fw in custom.frameworks.keys() {
         if !FRAMEWORKS.contains(&fw.as_str()) {
             return Err(format!(
@@ -115,6 +129,7 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
         severity,
         resource_types,
         scope,
+        sources,
         frameworks: custom.frameworks,
         remediation: remediation.trim_end().to_string(),
     })

@@ -201,6 +201,7 @@ impl PolicySet {
                     severity: meta.severity,
                     resource_types: meta.resource_types,
                     scope: meta.scope,
+                    sources: meta.sources,
                     frameworks: meta.frameworks,
                     remediation: meta.remediation,
                     package,
@@ -224,15 +225,29 @@ impl PolicySet {
     /// Evaluates every rule against `input` (built from `scan`), each on its own so
     /// one rule's runtime error does not stop the others.
     pub fn evaluate(&self, scan: &Scan, input: Value) -> ScanResult {
+        // A rule that cannot be evaluated on this kind of source (STATE-001 needs the
+        // `.tf` backend block) has no outcome at all there, not a PASSED.
+        let applicable: Vec<&LoadedRule> = self
+            .rules
+            .iter()
+            .filter(|r| r.meta.sources.iter().any(|s| s == scan.source))
+            .collect();
         let mut engine = self.engine.clone();
         engine.set_input(input);
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 4)
-            .min(self.rules.len().max(1));
+            .min(applicable.len().max(1));
         let chunks: Vec<Vec<&LoadedRule>> = (0..threads)
-            .map(|t| self.rules.iter().skip(t).step_by(threads).collect())
+            .map(|t| {
+                applicable
+                    .iter()
+                    .skip(t)
+                    .step_by(threads)
+                    .copied()
+                    .collect()
+            })
             .collect();
         let outcomes: Vec<(usize, RuleOutcome)> = std::thread::scope(|s| {
             let handles: Vec<_> = chunks
@@ -268,10 +283,10 @@ impl PolicySet {
         }
 
         let mut result = ScanResult {
-            rules: self.rules.iter().map(|r| r.meta.clone()).collect(),
+            rules: applicable.iter().map(|r| r.meta.clone()).collect(),
             ..Default::default()
         };
-        for ((_, outcome), rule) in outcomes.into_iter().zip(&self.rules) {
+        for ((_, outcome), rule) in outcomes.into_iter().zip(&applicable) {
             let meta = &rule.meta;
             let (deny, unknown) = match outcome {
                 Ok(x) => x,

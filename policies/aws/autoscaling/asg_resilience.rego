@@ -1,0 +1,183 @@
+# METADATA
+# title: Auto Scaling groups span 2 zones behind a load balancer with ELB health checks
+# description: >-
+#   Every aws_autoscaling_group spans at least 2 availability zones (the zones of
+#   its vpc_zone_identifier subnets, or its availability_zones), is attached to a
+#   load balancer (target_group_arns, load_balancers, traffic_source, or an
+#   aws_autoscaling_attachment / aws_autoscaling_traffic_source_attachment), and
+#   uses ELB health checks (health_check_type = "ELB"; left out, the provider's
+#   default is EC2). UNKNOWN when the zones, the attachments or the health check
+#   type are not known until apply.
+# custom:
+#   id: ASG-001
+#   severity: medium
+#   resource_types: [aws_autoscaling_group]
+#   frameworks:
+#     aws-fsbp: [AutoScaling.1, AutoScaling.2]
+#   remediation: |-
+#     Spread the group over subnets in two or more zones, register it with the
+#     target group and let the load balancer's health checks replace instances:
+#
+#       resource "aws_autoscaling_group" "app" {
+#         vpc_zone_identifier       = aws_subnet.private[*].id # 2+ zones
+#         target_group_arns         = [aws_lb_target_group.app.arn]
+#         health_check_type         = "ELB"
+#         health_check_grace_period = 300
+#         min_size                  = 2
+#         max_size                  = 6
+#       }
+package aws.autoscaling.asg_resilience
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+asg_type := "aws_autoscaling_group"
+
+attachment_types := ["aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment"]
+
+asgs := lib.resources(asg_type)
+
+# ---------------------------------------------------------------------------
+# Zones.
+
+subnets(g) := [s |
+	some a in lib.references_under(g, "vpc_zone_identifier")
+	s := input.resources[a]
+	s.type == "aws_subnet"
+]
+
+uses_subnets(g) if count(subnets(g)) > 0
+
+uses_subnets(g) if count(subnet_ids(g)) > 0
+
+uses_subnets(g) if {
+	lib.unknown_shallow(g, "vpc_zone_identifier")
+	not lib.computed_default(g, "vpc_zone_identifier")
+}
+
+# Known subnet ids that are not subnets of the scan.
+subnet_ids(g) := [id |
+	some id in lib.get_list(g.values, "vpc_zone_identifier")
+	is_string(id)
+	id != ""
+	not id_in_scan(g, id)
+]
+
+id_in_scan(g, id) if {
+	some s in subnets(g)
+	lib.get(s, "id", null) == id
+}
+
+# {"known": set of zones, "maybe": number of subnets or zones that are not known}
+zones(g) := {"known": known, "maybe": count(unknown_az) + count(subnet_ids(g)) + vzi_unknown(g)} if {
+	uses_subnets(g)
+	known := {az | some s in subnets(g); az := lib.subnet_az(s)}
+	unknown_az := [s | some s in subnets(g); not lib.subnet_az(s)]
+} else := {"known": {az | some az in lib.get_list(g.values, "availability_zones"); is_string(az)}, "maybe": azs_unknown(g)}
+
+# The subnet list is not known until apply and may hold more subnets than the
+# scan resolved.
+vzi_unknown(g) := 2 if {
+	count(subnets(g)) == 0
+	count(subnet_ids(g)) == 0
+} else := 2 if {
+	lib.unknown_shallow(g, "vpc_zone_identifier")
+	lib.unresolved_resource(g)
+} else := 0
+
+azs_unknown(g) := 2 if {
+	lib.unknown_shallow(g, "availability_zones")
+} else := 0
+
+deny contains lib.result(g, msg) if {
+	some g in asgs
+	z := zones(g)
+	count(z.known) + z.maybe < 2
+	msg := sprintf("spans %d availability zone(s)%s, fewer than 2", [count(z.known), zones_text(z.known)])
+}
+
+unknown contains lib.result(g, "its availability zones are not known until apply") if {
+	some g in asgs
+	z := zones(g)
+	count(z.known) < 2
+	count(z.known) + z.maybe >= 2
+}
+
+zones_text(known) := sprintf(" (%s)", [concat(", ", known)]) if {
+	count(known) > 0
+} else := ""
+
+# ---------------------------------------------------------------------------
+# Load balancer.
+
+inline_attrs := ["target_group_arns", "load_balancers", "traffic_source"]
+
+attached(g) if {
+	some attr in inline_attrs
+	count(lib.get_list(g.values, attr)) > 0
+}
+
+attached(g) if {
+	some attr in inline_attrs
+	count(lib.references_under(g, attr)) > 0
+}
+
+attached(g) if count(attachments(g)) > 0
+
+attachments(g) := [a |
+	some t in attachment_types
+	some a in lib.referrers(g, t)
+	g.address in lib.references_under(a, "autoscaling_group_name")
+]
+
+maybe_attached(g) if {
+	some attr in inline_attrs
+	lib.unknown_value(g, attr)
+	not lib.computed_default(g, attr)
+}
+
+# Attachments whose group reference could not be resolved.
+maybe_attached(_) if {
+	some t in attachment_types
+	some address in object.get(input.unresolved, t, [])
+	a := input.resources[address]
+	count(lib.references_under(a, "autoscaling_group_name")) == 0
+}
+
+deny contains lib.result(g, "is not attached to a load balancer target group") if {
+	some g in asgs
+	not attached(g)
+	not maybe_attached(g)
+}
+
+unknown contains lib.result(g, "whether it is attached to a load balancer target group is not known until apply") if {
+	some g in asgs
+	not attached(g)
+	maybe_attached(g)
+}
+
+# ---------------------------------------------------------------------------
+# Health checks.
+
+deny contains lib.result(g, sprintf("health_check_type is %s, not ELB", [health_text(g)])) if {
+	some g in asgs
+	not health_unknown(g)
+	lib.get(g, "health_check_type", null) != "ELB"
+}
+
+health_unknown(g) if {
+	lib.unknown_value(g, "health_check_type")
+	not lib.computed_default(g, "health_check_type")
+}
+
+health_text(g) := sprintf("%q", [t]) if {
+	not lib.unknown_value(g, "health_check_type")
+	t := lib.get(g, "health_check_type", null)
+	is_string(t)
+} else := "not set (EC2)"
+
+unknown contains lib.result(g, "health_check_type is not known until apply") if {
+	some g in asgs
+	health_unknown(g)
+}

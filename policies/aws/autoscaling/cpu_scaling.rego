@@ -1,0 +1,253 @@
+# METADATA
+# title: Auto Scaling groups scale on CPU
+# description: >-
+#   Every aws_autoscaling_group scales out at cpu_scale_out and in at cpu_scale_in
+#   percent CPU: a CloudWatch alarm on CPUUtilization of the group
+#   (dimensions.AutoScalingGroupName) with threshold cpu_scale_out and a
+#   GreaterThan* comparison whose alarm_actions include a scaling policy of the
+#   group, and likewise an alarm at cpu_scale_in with a LessThan* comparison; or a
+#   target-tracking aws_autoscaling_policy on ASGAverageCPUUtilization whose
+#   target_value lies between cpu_scale_in and cpu_scale_out. UNKNOWN when an
+#   alarm or policy that could make the group pass is not known until apply.
+# custom:
+#   id: ASG-002
+#   severity: medium
+#   resource_types: [aws_autoscaling_group]
+#   remediation: |-
+#     Track average CPU (the target between the scale-in and scale-out
+#     thresholds), or add step/simple policies driven by CPU alarms at 80% and 20%:
+#
+#       resource "aws_autoscaling_policy" "cpu" {
+#         name                   = "cpu-target"
+#         autoscaling_group_name = aws_autoscaling_group.app.name
+#         policy_type            = "TargetTrackingScaling"
+#         target_tracking_configuration {
+#           predefined_metric_specification {
+#             predefined_metric_type = "ASGAverageCPUUtilization"
+#           }
+#           target_value = 50
+#         }
+#       }
+#
+#       # or: aws_autoscaling_policy "scale_out" (scaling_adjustment = 1) with
+#       resource "aws_cloudwatch_metric_alarm" "cpu_high" {
+#         alarm_name          = "app-cpu-high"
+#         namespace           = "AWS/EC2"
+#         metric_name         = "CPUUtilization"
+#         statistic           = "Average"
+#         comparison_operator = "GreaterThanOrEqualToThreshold"
+#         threshold           = 80
+#         period              = 300
+#         evaluation_periods  = 2
+#         dimensions          = { AutoScalingGroupName = aws_autoscaling_group.app.name }
+#         alarm_actions       = [aws_autoscaling_policy.scale_out.arn]
+#       }
+#       # and a "cpu_low" alarm: LessThanOrEqualToThreshold, threshold = 20,
+#       # alarm_actions = [aws_autoscaling_policy.scale_in.arn]
+package aws.autoscaling.cpu_scaling
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+policy_type := "aws_autoscaling_policy"
+
+alarm_type := "aws_cloudwatch_metric_alarm"
+
+scale_out := lib.config("cpu_scale_out")
+
+scale_in := lib.config("cpu_scale_in")
+
+# Each direction: its comparison operators and threshold.
+directions := {
+	"out": {"operators": {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold"}, "threshold": scale_out, "text": "scale-out"},
+	"in": {"operators": {"LessThanThreshold", "LessThanOrEqualToThreshold"}, "threshold": scale_in, "text": "scale-in"},
+}
+
+# The scaling policies of group `g`.
+policies(g) := [p |
+	some p in lib.referrers(g, policy_type)
+	g.address in lib.references_under(p, "autoscaling_group_name")
+]
+
+groups := lib.resources("aws_autoscaling_group")
+
+# Computed once per group: its policies, the directions its alarms trigger (or may
+# trigger once values are known), and its target-tracking policies.
+info := {g.address: group_info(g, policies(g)) | some g in groups}
+
+group_info(g, ps) := {
+	"policies": ps,
+	"triggers": {dir | some dir, _ in directions; some a in als; trigger(a, g, ps, dir)},
+	"maybe": {dir | some dir, _ in directions; some a in als; trigger_maybe(a, g, ps, dir)},
+	"tracking_ok": count([p | some p in ps; tracking_ok(p)]) > 0,
+	"tracking_maybe": count([p | some p in ps; tracking_maybe(p)]) > 0,
+} if {
+	als := alarms(g, ps)
+}
+
+# ---------------------------------------------------------------------------
+# Target tracking.
+
+target_path := "target_tracking_configuration.0.target_value"
+
+metric_path := "target_tracking_configuration.0.predefined_metric_specification.0.predefined_metric_type"
+
+cpu_tracking(p) if {
+	lib.get(p, "policy_type", "") == "TargetTrackingScaling"
+	lib.get(p, metric_path, "") == "ASGAverageCPUUtilization"
+}
+
+tracking_ok(p) if {
+	cpu_tracking(p)
+	not lib.unknown_value(p, target_path)
+	t := lib.number_value(lib.get(p, target_path, null))
+	t >= scale_in
+	t <= scale_out
+}
+
+tracking_maybe(p) if {
+	some path in ["policy_type", metric_path, target_path]
+	lib.unknown_value(p, path)
+}
+
+# ---------------------------------------------------------------------------
+# Alarms.
+
+# Alarms on group `g`: through the dimension, or through a policy `ps` of the
+# group.
+alarms(g, ps) := {a.address: a |
+	some a in array.concat(lib.referrers(g, alarm_type), [x | some p in ps; some x in lib.referrers(p, alarm_type)])
+}
+
+# True when alarm `a` watches the CPU of group `g`.
+watches(a, g) if {
+	lib.get(a, "metric_name", "") == "CPUUtilization"
+	watches_group(a, g)
+}
+
+watches_group(a, g) if g.address in lib.references_under(a, "dimensions")
+
+watches_group(a, g) if {
+	name := lib.get(a, "dimensions.AutoScalingGroupName", null)
+	is_string(name)
+	name == lib.get(g, "name", null)
+}
+
+# True when the alarm triggers one of the group's scaling policies `ps`.
+scales(a, ps) if {
+	actions := lib.references_under(a, "alarm_actions")
+	some p in ps
+	p.address in actions
+}
+
+trigger(a, g, ps, dir) if {
+	watches(a, g)
+	scales(a, ps)
+	lib.get(a, "comparison_operator", "") in directions[dir].operators
+	not lib.unknown_value(a, "threshold")
+	lib.number_value(lib.get(a, "threshold", null)) == directions[dir].threshold
+}
+
+# Some value that decides whether alarm `a` is a trigger is not known until apply.
+trigger_maybe(a, g, ps, dir) if {
+	some path in ["metric_name", "comparison_operator", "threshold"]
+	lib.unknown_value(a, path)
+	possible(a, g, ps, dir)
+	not trigger(a, g, ps, dir)
+}
+
+trigger_maybe(a, g, ps, dir) if {
+	some path in ["dimensions", "alarm_actions"]
+	opaque(a, path)
+	possible(a, g, ps, dir)
+	not trigger(a, g, ps, dir)
+}
+
+# The value at `path` is not known until apply, and no reference tells what it is.
+opaque(a, path) if {
+	lib.unknown_shallow(a, path)
+	count(lib.references_under(a, path)) == 0
+}
+
+# Nothing known rules alarm `a` out as a `dir` trigger of `g`.
+possible(a, g, ps, dir) if {
+	known_or_unknown(a, "metric_name", "CPUUtilization")
+	watches_group_or_unknown(a, g)
+	some op in directions[dir].operators
+	known_or_unknown(a, "comparison_operator", op)
+	threshold_possible(a, dir)
+	scales_or_unknown(a, ps)
+}
+
+known_or_unknown(a, path, _) if lib.unknown_value(a, path)
+
+known_or_unknown(a, path, v) if lib.get(a, path, null) == v
+
+watches_group_or_unknown(a, g) if watches_group(a, g)
+
+watches_group_or_unknown(a, _) if opaque(a, "dimensions")
+
+scales_or_unknown(a, ps) if scales(a, ps)
+
+scales_or_unknown(a, _) if opaque(a, "alarm_actions")
+
+threshold_possible(a, _) if lib.unknown_value(a, "threshold")
+
+threshold_possible(a, dir) if lib.number_value(lib.get(a, "threshold", null)) == directions[dir].threshold
+
+# ---------------------------------------------------------------------------
+
+scaled(i) if i.tracking_ok
+
+scaled(i) if count(i.triggers) == count(directions)
+
+# A policy or alarm could make the group pass once known.
+undecided(i) if i.tracking_maybe
+
+undecided(i) if count(i.triggers | i.maybe) == count(directions)
+
+# CPU alarms and scaling policies that could not be joined to their group.
+undecided(_) if count(orphans) > 0
+
+orphans := array.concat(
+	[a |
+		some address in object.get(input.unresolved, alarm_type, [])
+		a := input.resources[address]
+		known_or_unknown(a, "metric_name", "CPUUtilization")
+		count(lib.references_under(a, "dimensions")) == 0
+	],
+	[p |
+		some address in object.get(input.unresolved, policy_type, [])
+		p := input.resources[address]
+		count(lib.references_under(p, "autoscaling_group_name")) == 0
+	],
+)
+
+problems(i) := concat("; ", array.concat(
+	[sprintf("no CPU %s trigger at %v%%", [d.text, d.threshold]) |
+		some dir in ["out", "in"]
+		d := directions[dir]
+		not dir in i.triggers
+	],
+	[sprintf("target-tracking policy %s aims at %v%% CPU, outside %v-%v%%", [p.address, lib.get(p, target_path, null), scale_in, scale_out]) |
+		some p in i.policies
+		cpu_tracking(p)
+		not tracking_ok(p)
+		not lib.unknown_value(p, target_path)
+	],
+))
+
+deny contains lib.result(g, problems(i)) if {
+	some g in groups
+	i := info[g.address]
+	not scaled(i)
+	not undecided(i)
+}
+
+unknown contains lib.result(g, sprintf("%s, unless alarms or scaling policies not known until apply provide them", [problems(i)])) if {
+	some g in groups
+	i := info[g.address]
+	not scaled(i)
+	undecided(i)
+}

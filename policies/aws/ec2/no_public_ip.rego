@@ -1,0 +1,192 @@
+# METADATA
+# title: Instances in private subnets get no public IP address
+# description: >-
+#   Instances and launch templates placed in private subnets (see NET-004: no route
+#   to an internet gateway) get no public IPv4 address. An instance gets one when
+#   associate_public_ip_address is true, or, when that is left out, when its subnet
+#   has map_public_ip_on_launch = true. A launch template does when a
+#   network_interfaces block sets associate_public_ip_address = true, or, left out,
+#   when the subnet maps public IPs. A launch template is placed in the subnets of
+#   its network interfaces, of the Auto Scaling groups (vpc_zone_identifier) and of
+#   the instances that use it. UNKNOWN when the setting, the subnet or the subnet's
+#   tier is not known until apply.
+# custom:
+#   id: EC2-001
+#   severity: high
+#   resource_types: [aws_instance, aws_launch_template]
+#   frameworks:
+#     aws-fsbp: [EC2.9]
+#   remediation: |-
+#     Do not associate public IP addresses with instances in private subnets; reach
+#     them through the load balancer and Session Manager instead:
+#
+#       resource "aws_launch_template" "app" {
+#         network_interfaces {
+#           associate_public_ip_address = false
+#           security_groups             = [aws_security_group.app.id]
+#         }
+#       }
+#
+#       resource "aws_instance" "app" {
+#         subnet_id                   = aws_subnet.private.id
+#         associate_public_ip_address = false
+#       }
+package aws.ec2.no_public_ip
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+subnet_types := {"aws_subnet"}
+
+# "yes", "no" or "maybe": whether subnet `s` maps public IPs on launch.
+subnet_maps(s) := "maybe" if {
+	lib.unknown_value(s, "map_public_ip_on_launch")
+} else := "yes" if {
+	lib.get(s, "map_public_ip_on_launch", false) == true
+} else := "no"
+
+# "yes", "no", "maybe", or "subnet" (left out: the subnet's setting applies) for
+# setting `path` of `r`.
+setting(r, path) := "subnet" if {
+	lib.computed_default(r, path)
+} else := "maybe" if {
+	lib.unknown_value(r, path)
+} else := "yes" if {
+	lib.truthy(lib.get(r, path, null))
+} else := "subnet" if {
+	lib.get(r, path, null) in {null, ""}
+} else := "no"
+
+public_ip(setting, _) := setting if setting != "subnet"
+
+public_ip("subnet", s) := subnet_maps(input.resources[s])
+
+# ---------------------------------------------------------------------------
+# Placements: {"resource": address, "subnet": subnet address or null (not known), "via": text,
+# "setting": ...} for each instance and launch template.
+
+instance_setting(i) := "yes" if {
+	live_public_ip(i)
+} else := setting(i, "associate_public_ip_address")
+
+live_public_ip(i) := ip if {
+	input.scan.source == "live"
+	ip := lib.get(i, "public_ip", "")
+	is_string(ip)
+	ip != ""
+}
+
+reason(r) := sprintf("public IP %s", [ip]) if {
+	r.type == "aws_instance"
+	ip := live_public_ip(r)
+} else := "associate_public_ip_address = true"
+
+placements contains {"resource": i.address, "subnet": s.address, "via": "", "setting": instance_setting(i)} if {
+	some i in lib.resources("aws_instance")
+	some s in lib.single_referenced(i, "subnet_id", subnet_types)
+}
+
+placements contains {"resource": i.address, "subnet": null, "via": "", "setting": instance_setting(i)} if {
+	some i in lib.resources("aws_instance")
+	count(lib.single_referenced(i, "subnet_id", subnet_types)) == 0
+	subnet_set(i, "subnet_id")
+}
+
+# Launch template network interfaces.
+placements contains {"resource": lt.address, "subnet": s.address, "via": "", "setting": nic_setting(lt, i)} if {
+	some lt in lib.resources("aws_launch_template")
+	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	some s in lib.single_referenced(lt, sprintf("network_interfaces.%d.subnet_id", [i]), subnet_types)
+}
+
+# Subnets of the Auto Scaling groups and instances that use the launch template.
+placements contains {"resource": lt.address, "subnet": s.address, "via": sprintf(" (through %s)", [user.address]), "setting": lt_setting(lt)} if {
+	some lt in lib.resources("aws_launch_template")
+	some user in users(lt)
+	some s in user_subnets(user)
+}
+
+placements contains {"resource": lt.address, "subnet": null, "via": sprintf(" (through %s)", [user.address]), "setting": lt_setting(lt)} if {
+	some lt in lib.resources("aws_launch_template")
+	some user in users(lt)
+	count(user_subnets(user)) == 0
+	subnet_set(user, user_subnet_attr[user.type])
+}
+
+users(lt) := array.concat(lib.referrers(lt, "aws_autoscaling_group"), lib.referrers(lt, "aws_instance"))
+
+user_subnet_attr := {"aws_autoscaling_group": "vpc_zone_identifier", "aws_instance": "subnet_id"}
+
+user_subnets(user) := [s |
+	some a in lib.references_under(user, user_subnet_attr[user.type])
+	s := input.resources[a]
+	s.type in subnet_types
+]
+
+# True when attribute `attr` names a subnet (known, or unknown until apply).
+subnet_set(r, attr) if {
+	lib.unknown_value(r, attr)
+	not lib.computed_default(r, attr)
+}
+
+subnet_set(r, attr) if {
+	v := lib.get(r, attr, null)
+	v != null
+	v != ""
+	v != []
+}
+
+nic_setting(lt, i) := setting(lt, sprintf("network_interfaces.%d.associate_public_ip_address", [i]))
+
+# The launch template's setting: "yes" when any network interface sets it, "maybe"
+# when one is unknown, else "subnet" (no interface, or none that sets it).
+lt_setting(lt) := "yes" if {
+	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	nic_setting(lt, i) == "yes"
+} else := "maybe" if {
+	lib.unknown_value(lt, "network_interfaces")
+} else := "maybe" if {
+	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	nic_setting(lt, i) == "maybe"
+} else := "subnet" if {
+	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	nic_setting(lt, i) == "subnet"
+} else := "subnet" if {
+	count(lib.get_list(lt.values, "network_interfaces")) == 0
+} else := "no"
+
+# ---------------------------------------------------------------------------
+
+tiers := lib.all_subnet_tiers
+
+why(p) := reason(input.resources[p.resource]) if {
+	p.setting == "yes"
+} else := sprintf("subnet %s has map_public_ip_on_launch = true", [p.subnet])
+
+deny contains lib.result({"address": p.resource}, sprintf("gets a public IP address in private subnet %s%s (%s)", [p.subnet, p.via, why(p)])) if {
+	some p in placements
+	p.subnet != null
+	tiers[p.subnet] == "private"
+	public_ip(p.setting, p.subnet) == "yes"
+}
+
+unknown contains lib.result({"address": p.resource}, sprintf("whether it gets a public IP address in private subnet %s%s is not known until apply", [p.subnet, p.via])) if {
+	some p in placements
+	p.subnet != null
+	tiers[p.subnet] == "private"
+	public_ip(p.setting, p.subnet) == "maybe"
+}
+
+unknown contains lib.result({"address": p.resource}, sprintf("it may get a public IP address, and whether subnet %s%s is private is not known until apply", [p.subnet, p.via])) if {
+	some p in placements
+	p.subnet != null
+	tiers[p.subnet] == "undecided"
+	public_ip(p.setting, p.subnet) in {"yes", "maybe"}
+}
+
+unknown contains lib.result({"address": p.resource}, sprintf("it may get a public IP address, and its subnet%s is not in the scan or not known until apply", [p.via])) if {
+	some p in placements
+	p.subnet == null
+	p.setting in {"yes", "maybe", "subnet"}
+}

@@ -1,0 +1,122 @@
+# METADATA
+# title: Default security groups have no rules
+# description: >-
+#   The default security group of every VPC (default VPCs included) has no ingress
+#   and no egress rules: its aws_default_security_group has no inline ingress or
+#   egress blocks, and no aws_security_group_rule,
+#   aws_vpc_security_group_ingress_rule or aws_vpc_security_group_egress_rule adds
+#   one (security_group_id referring to the aws_default_security_group, or to the
+#   VPC's default_security_group_id). Inline blocks left out of the configuration
+#   pass: Terraform removes every rule when it adopts the group. In a plan, a VPC
+#   without an aws_default_security_group FAILS, since AWS's default group admits
+#   all traffic from its members and allows all outbound traffic; in a live scan,
+#   a missing default group is UNKNOWN (it could not be read). Findings are on the
+#   VPC.
+# custom:
+#   id: NET-007
+#   severity: medium
+#   resource_types: [aws_vpc, aws_default_vpc]
+#   frameworks:
+#     aws-fsbp: [EC2.2]
+#     cis-aws-3.0: ["5.4"]
+#   remediation: |-
+#     Manage each VPC's default security group with no rules, and attach your own
+#     security groups instead:
+#
+#       resource "aws_default_security_group" "default" {
+#         vpc_id = aws_vpc.this.id
+#         # no ingress or egress blocks: all rules are removed
+#       }
+package aws.vpc.default_sg_closed
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+vpc_types := ["aws_vpc", "aws_default_vpc"]
+
+dsg_type := "aws_default_security_group"
+
+rule_types := ["aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]
+
+vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
+
+# The aws_default_security_group of VPC `v`; one without vpc_id manages the
+# default VPC's group in its region.
+default_groups(v) := array.concat(
+	[g | some g in lib.referrers(v, dsg_type); lib.points_at(g, "vpc_id", v)],
+	[g |
+		lib.default_vpc(v)
+		some g in lib.resources(dsg_type)
+		g.region == v.region
+		not lib.unknown_value(g, "vpc_id")
+		lib.get(g, "vpc_id", null) in {null, ""}
+	],
+)
+
+# Default groups whose VPC reference could not be resolved.
+orphans := [g |
+	some address in object.get(input.unresolved, dsg_type, [])
+	g := input.resources[address]
+	count(lib.references_under(g, "vpc_id")) == 0
+	lib.unknown_value(g, "vpc_id")
+]
+
+# Inline rules.
+deny contains lib.result(v, sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])) if {
+	some v in vpcs
+	some g in default_groups(v)
+	some kind in ["ingress", "egress"]
+	n := count(lib.get_list(g.values, kind))
+	n > 0
+}
+
+unknown contains lib.result(v, sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])) if {
+	some v in vpcs
+	some g in default_groups(v)
+	some kind in ["ingress", "egress"]
+	lib.unknown_value(g, kind)
+	not lib.computed_default(g, kind)
+}
+
+# Separate rule resources on the default group.
+deny contains lib.result(v, sprintf("%s adds a rule to the default security group", [r.address])) if {
+	some v in vpcs
+	some r in added_rules(v)
+}
+
+added_rules(v) := array.concat(
+	[r |
+		some g in default_groups(v)
+		some t in rule_types
+		some r in lib.referrers(g, t)
+		g.address in lib.references_under(r, "security_group_id")
+	],
+	[r |
+		# security_group_id = aws_vpc.this.default_security_group_id
+		some t in rule_types
+		some r in lib.referrers(v, t)
+		v.address in lib.references_under(r, "security_group_id")
+	],
+)
+
+# No managed default group.
+deny contains lib.result(v, "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules") if {
+	some v in vpcs
+	count(default_groups(v)) == 0
+	input.scan.source != "live"
+	count(orphans) == 0
+}
+
+unknown contains lib.result(v, "the default security group could not be read") if {
+	some v in vpcs
+	count(default_groups(v)) == 0
+	input.scan.source == "live"
+}
+
+unknown contains lib.result(v, sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])) if {
+	some v in vpcs
+	count(default_groups(v)) == 0
+	input.scan.source != "live"
+	some g in orphans
+}

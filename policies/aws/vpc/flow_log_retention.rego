@@ -1,0 +1,95 @@
+# METADATA
+# title: Flow-log log groups keep logs long enough
+# description: >-
+#   The CloudWatch Logs group a flow log delivers to (log_destination, or
+#   log_group_name in older providers) keeps logs at least flow_log_retention_days
+#   (retention_in_days; 0 or absent is "never expire", which keeps them). A flow log
+#   whose retention is shorter FAILS; it is UNKNOWN when the retention or the
+#   destination is not known until apply, or the log group is not in the scan.
+#   Flow logs delivered to S3 or Firehose pass. Findings are on the aws_flow_log.
+# custom:
+#   id: NET-006
+#   severity: low
+#   resource_types: [aws_flow_log]
+#   remediation: |-
+#     Keep flow logs at least 30 days (flow_log_retention_days) in their log group:
+#
+#       resource "aws_cloudwatch_log_group" "flow_logs" {
+#         name              = "/aws/vpc/flow-logs"
+#         retention_in_days = 30
+#       }
+package aws.vpc.flow_log_retention
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+group_type := "aws_cloudwatch_log_group"
+
+destination_attrs := ["log_destination", "log_group_name"]
+
+min_days := lib.config("flow_log_retention_days")
+
+# Flow logs delivering to CloudWatch Logs (the default destination type), or
+# maybe so.
+cloudwatch_flow_logs := [f |
+	some f in lib.resources("aws_flow_log")
+	not other_destination(f)
+]
+
+other_destination(f) if {
+	not lib.unknown_value(f, "log_destination_type")
+	t := lib.get(f, "log_destination_type", null)
+	is_string(t)
+	not t in {"", "cloud-watch-logs"}
+}
+
+groups(f) := [g |
+	some attr in destination_attrs
+	some g in lib.single_referenced(f, attr, {group_type})
+]
+
+days_text(1) := "1 day"
+
+days_text(n) := sprintf("%v days", [n]) if n != 1
+
+# The retention of group `g` in days; 0 means never expire.
+retention(g) := d if {
+	d := lib.number_value(lib.get(g, "retention_in_days", 0))
+} else := 0 if {
+	lib.get(g, "retention_in_days", null) == null
+}
+
+deny contains lib.result(f, sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(retention(g)), min_days])) if {
+	some f in cloudwatch_flow_logs
+	some g in groups(f)
+	not lib.unknown_value(g, "retention_in_days")
+	retention(g) > 0
+	retention(g) < min_days
+}
+
+unknown contains lib.result(f, sprintf("the retention of log group %s is not known until apply", [g.address])) if {
+	some f in cloudwatch_flow_logs
+	some g in groups(f)
+	lib.unknown_value(g, "retention_in_days")
+}
+
+# A destination is set (known, or unknown until apply) but is not a log group of
+# the scan.
+unknown contains lib.result(f, msg) if {
+	some f in cloudwatch_flow_logs
+	count(groups(f)) == 0
+	msg := destination_problem(f)
+}
+
+destination_problem(f) := sprintf("destination log group %s is not in the scan, so its retention cannot be checked", [d]) if {
+	some attr in destination_attrs
+	not lib.unknown_value(f, attr)
+	d := lib.get(f, attr, null)
+	is_string(d)
+	d != ""
+} else := "the destination log group is not known until apply" if {
+	some attr in destination_attrs
+	lib.unknown_value(f, attr)
+	not lib.computed_default(f, attr)
+}

@@ -1,0 +1,113 @@
+# METADATA
+# title: Private subnets assign no public IPs and reach the internet through NAT
+# description: >-
+#   A private subnet (none of its route tables sends 0.0.0.0/0 or ::/0 to an
+#   internet gateway) has map_public_ip_on_launch false, and every route table it
+#   uses sends 0.0.0.0/0 through a NAT gateway (an aws_route or inline route with
+#   nat_gateway_id). A subnet without an aws_route_table_association uses its VPC's
+#   main route table; in a plan where Terraform manages no main route table, that is
+#   AWS's, which has no NAT route. Public subnets pass. A subnet whose tier, public
+#   IP setting or NAT route is not known until apply is UNKNOWN. Findings are on the
+#   aws_subnet.
+# custom:
+#   id: NET-004
+#   severity: high
+#   resource_types: [aws_subnet]
+#   frameworks:
+#     aws-fsbp: [EC2.15]
+#   remediation: |-
+#     Do not auto-assign public IPs in private subnets, and route their default
+#     traffic through a NAT gateway in a public subnet:
+#
+#       resource "aws_subnet" "private" {
+#         vpc_id                  = aws_vpc.this.id
+#         cidr_block              = "10.0.10.0/24"
+#         map_public_ip_on_launch = false
+#       }
+#
+#       resource "aws_route" "private_nat" {
+#         route_table_id         = aws_route_table.private.id
+#         destination_cidr_block = "0.0.0.0/0"
+#         nat_gateway_id         = aws_nat_gateway.this.id
+#       }
+#
+#       resource "aws_route_table_association" "private" {
+#         subnet_id      = aws_subnet.private.id
+#         route_table_id = aws_route_table.private.id
+#       }
+package aws.vpc.private_subnets
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+tiers := lib.all_subnet_tiers
+
+statuses := lib.all_route_table_statuses
+
+# Subnets that are, or may be, private, with their tier.
+candidates := [{"subnet": s, "tier": tier} |
+	some s in lib.resources("aws_subnet")
+	tier := tiers[s.address]
+	tier != "public"
+]
+
+maps_public_ip(s) if {
+	not lib.unknown_value(s, "map_public_ip_on_launch")
+	lib.get(s, "map_public_ip_on_launch", false) == true
+}
+
+# ---------------------------------------------------------------------------
+# Public IPs.
+
+deny contains lib.result(c.subnet, "private subnet auto-assigns public IPv4 addresses (map_public_ip_on_launch = true)") if {
+	some c in candidates
+	c.tier == "private"
+	maps_public_ip(c.subnet)
+}
+
+unknown contains lib.result(c.subnet, "whether the private subnet auto-assigns public IPv4 addresses is not known until apply") if {
+	some c in candidates
+	lib.unknown_value(c.subnet, "map_public_ip_on_launch")
+}
+
+unknown contains lib.result(c.subnet, "the subnet auto-assigns public IPv4 addresses, and whether it is private is not known until apply") if {
+	some c in candidates
+	c.tier == "undecided"
+	maps_public_ip(c.subnet)
+}
+
+# ---------------------------------------------------------------------------
+# NAT routes.
+
+deny contains lib.result(c.subnet, "private subnet uses the VPC's main route table, which has no 0.0.0.0/0 route through a NAT gateway") if {
+	some c in candidates
+	c.tier == "private"
+	count(lib.subnet_route_tables(c.subnet)) == 0
+	not lib.subnet_route_tables_undecided(c.subnet)
+}
+
+deny contains lib.result(c.subnet, sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt.address])) if {
+	some c in candidates
+	c.tier == "private"
+	some rt in lib.subnet_route_tables(c.subnet)
+	statuses[rt.address].nat == "no"
+}
+
+unknown contains lib.result(c.subnet, sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt.address])) if {
+	some c in candidates
+	some rt in lib.subnet_route_tables(c.subnet)
+	statuses[rt.address].nat == "maybe"
+}
+
+unknown contains lib.result(c.subnet, sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt.address])) if {
+	some c in candidates
+	c.tier == "undecided"
+	some rt in lib.subnet_route_tables(c.subnet)
+	statuses[rt.address].nat == "no"
+}
+
+unknown contains lib.result(c.subnet, "the subnet's route tables are not known until apply") if {
+	some c in candidates
+	lib.subnet_route_tables_undecided(c.subnet)
+}

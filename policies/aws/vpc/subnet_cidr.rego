@@ -1,0 +1,185 @@
+# METADATA
+# title: Subnets lie inside their VPC and do not overlap
+# description: >-
+#   Every subnet's IPv4 cidr_block lies inside one of its VPC's CIDR blocks (the
+#   VPC's cidr_block or an aws_vpc_ipv4_cidr_block_association of it), and no two
+#   subnets of one VPC overlap. Both subnets of an overlapping pair fail. A subnet
+#   whose block, or whose VPC's blocks, are not known until apply is UNKNOWN, and so
+#   are the other subnets of its VPC, whose overlap with it cannot be checked. A
+#   subnet whose VPC is not in the scan is only checked for overlap with the other
+#   subnets of the same vpc_id.
+# custom:
+#   id: NET-002
+#   severity: medium
+#   resource_types: [aws_subnet]
+#   remediation: |-
+#     Carve every subnet out of its VPC's address range, one distinct block per
+#     subnet, e.g. with cidrsubnet():
+#
+#       resource "aws_subnet" "private" {
+#         count             = 2
+#         vpc_id            = aws_vpc.this.id
+#         cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, 10 + count.index)
+#         availability_zone = data.aws_availability_zones.available.names[count.index]
+#       }
+#
+#     A subnet in a secondary range needs the aws_vpc_ipv4_cidr_block_association
+#     of that range.
+package aws.vpc.subnet_cidr
+
+import rego.v1
+
+import data.lib.infracheck as lib
+
+vpc_types := ["aws_vpc", "aws_default_vpc"]
+
+association_type := "aws_vpc_ipv4_cidr_block_association"
+
+subnets := lib.resources("aws_subnet")
+
+valid(c) if {
+	is_string(c)
+	net.cidr_is_valid(c)
+}
+
+# The subnet's block, when known and valid.
+subnet_cidr(s) := c if {
+	not lib.unknown_value(s, "cidr_block")
+	c := lib.get(s, "cidr_block", null)
+	valid(c)
+}
+
+subnet_cidr_unknown(s) if lib.unknown_value(s, "cidr_block")
+
+# ---------------------------------------------------------------------------
+# Containment.
+
+vpc_associations(v) := [a |
+	some a in lib.referrers(v, association_type)
+	lib.points_at(a, "vpc_id", v)
+]
+
+# The known blocks of VPC `v`.
+vpc_blocks(v) := array.concat(
+	[c | c := lib.get(v, "cidr_block", null); not lib.unknown_value(v, "cidr_block"); valid(c)],
+	[c | some a in vpc_associations(v); not lib.unknown_value(a, "cidr_block"); c := lib.get(a, "cidr_block", null); valid(c)],
+)
+
+# A block of VPC `v` is not known until apply.
+vpc_blocks_unknown(v) if lib.unknown_value(v, "cidr_block")
+
+vpc_blocks_unknown(v) if {
+	some a in vpc_associations(v)
+	lib.unknown_value(a, "cidr_block")
+}
+
+# Associations whose VPC reference could not be resolved: their block may belong to
+# any VPC.
+orphan_associations := [a |
+	some address in object.get(input.unresolved, association_type, [])
+	a := input.resources[address]
+	count(lib.references_under(a, "vpc_id")) == 0
+]
+
+# An unresolved association may hold subnet block `c`.
+orphan_may_contain(c) if {
+	some a in orphan_associations
+	lib.unknown_value(a, "cidr_block")
+}
+
+orphan_may_contain(c) if {
+	some a in orphan_associations
+	b := lib.get(a, "cidr_block", null)
+	valid(b)
+	net.cidr_contains(b, c)
+}
+
+# Computed once: each subnet's known block, each VPC's known blocks and whether
+# some are unknown, and each subnet's VPCs.
+cidrs := {s.address: c | some s in subnets; c := subnet_cidr(s)}
+
+vpc_info := {v.address: {"blocks": vpc_blocks(v), "unknown": vpc_blocks_unknown_flag(v)} |
+	some t in vpc_types
+	some v in lib.resources(t)
+}
+
+vpc_blocks_unknown_flag(v) := true if {
+	vpc_blocks_unknown(v)
+} else := false
+
+subnet_vpcs := {s.address: [v.address | some v in lib.vpcs_of(s)] | some s in subnets}
+
+contained(c, v) if {
+	some b in vpc_info[v].blocks
+	net.cidr_contains(b, c)
+}
+
+deny contains lib.result(s, msg) if {
+	some s in subnets
+	c := cidrs[s.address]
+	some v in subnet_vpcs[s.address]
+	not contained(c, v)
+	not vpc_info[v].unknown
+	not orphan_may_contain(c)
+	msg := sprintf("CIDR %s is outside the CIDR blocks of VPC %s (%s)", [c, v, concat(", ", vpc_info[v].blocks)])
+}
+
+unknown contains lib.result(s, "the CIDR block is not known until apply") if {
+	some s in subnets
+	subnet_cidr_unknown(s)
+}
+
+unknown contains lib.result(s, sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [c, v])) if {
+	some s in subnets
+	c := cidrs[s.address]
+	some v in subnet_vpcs[s.address]
+	not contained(c, v)
+	vpc_info[v].unknown
+}
+
+unknown contains lib.result(s, sprintf("CIDR %s may lie in the block of an aws_vpc_ipv4_cidr_block_association that could not be joined to its VPC", [c])) if {
+	some s in subnets
+	c := cidrs[s.address]
+	some v in subnet_vpcs[s.address]
+	not contained(c, v)
+	not vpc_info[v].unknown
+	orphan_may_contain(c)
+}
+
+# ---------------------------------------------------------------------------
+# Overlap among the subnets of one VPC (addresses): the VPC's subnets when it is
+# in the scan, else the subnets with the same known vpc_id.
+
+groups := array.concat(
+	[[s.address | some s in lib.vpc_subnets(v)] | some t in vpc_types; some v in lib.resources(t)],
+	[[s.address | some s in outside; lib.get(s, "vpc_id", null) == id] | some id in outside_ids],
+)
+
+# Subnets whose VPC is not in the scan, with a known vpc_id.
+outside := [s |
+	some s in subnets
+	count(subnet_vpcs[s.address]) == 0
+	id := lib.get(s, "vpc_id", null)
+	is_string(id)
+	id != ""
+]
+
+outside_ids := {lib.get(s, "vpc_id", null) | some s in outside}
+
+deny contains lib.result({"address": s1}, sprintf("CIDR %s overlaps CIDR %s of subnet %s", [c1, c2, s2])) if {
+	some group in groups
+	some s1 in group
+	c1 := cidrs[s1]
+	some s2 in group
+	s2 != s1
+	c2 := cidrs[s2]
+	net.cidr_intersects(c1, c2)
+}
+
+unknown contains lib.result({"address": s1}, sprintf("the CIDR block of subnet %s is not known until apply, so overlap with it cannot be checked", [s2])) if {
+	some group in groups
+	some s2 in group
+	subnet_cidr_unknown(input.resources[s2])
+	some s1 in group
+	s1 != s2
+}
