@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::findings::FailOn;
 
@@ -10,6 +10,14 @@ pub const EXIT_CODES: &str = "Exit codes:
   0  no FAILED finding at or above --fail-on
   1  FAILED findings at or above --fail-on (default: high)
   2  bad input, bad policy, bad flags or a rule that could not be evaluated";
+
+/// How `--format` and `--output` pair up, for `plan --help`.
+pub const OUTPUTS_HELP: &str = "Formats and files:
+  --format (-f) is repeatable; each format goes to standard output unless it gets a
+  file, either as --format NAME=FILE or with --output (-o) FILE right after it:
+    infracheck plan tfplan.json -f table -f sarif -o results.sarif -f junit=junit.xml
+  prints the table and writes SARIF and JUnit files. At most one format may go to
+  standard output. A lone --output goes with the lone --format, wherever it stands.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,14 +31,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+// The CLI is parsed once: the size of `PlanArgs` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a Terraform plan (`terraform show -json tfplan > tfplan.json`).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}"))]
     Plan(PlanArgs),
     /// Scan Terraform .tf sources directly, without a plan: `infracheck hcl DIR`
     /// (the root module; local modules are read too, remote ones are not).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}"))]
     Hcl(PlanArgs),
     /// List or test the rules.
     #[command(subcommand)]
@@ -64,12 +74,18 @@ pub struct PlanArgs {
     /// `hcl`: an input variable value, NAME=VALUE (repeatable; wins over files).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Report format (repeatable): table (default), json, sarif, junit, markdown or
+    /// github (workflow-command annotations); NAME=FILE writes it to FILE (`-`:
+    /// standard output).
+    #[arg(long, short = 'f', value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
+    /// Write the report of the --format right before this flag to FILE (repeatable).
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+    /// Command-line positions of --format and --output, for pairing them
+    /// (filled by [`Cli::parse_args`]).
+    #[arg(skip)]
+    pub positions: Option<(Vec<usize>, Vec<usize>)>,
     /// Lowest severity of a FAILED finding that makes the exit code 1:
     /// critical, high, medium, low, info or never.
     #[arg(long, value_name = "LEVEL")]
@@ -80,6 +96,27 @@ pub struct PlanArgs {
     /// Run only the rules mapped to this framework and add a per-requirement summary.
     #[arg(long, value_parser = ["pci-dss-4.0", "gdpr", "cis-aws-3.0", "cis-aws-1.4", "aws-fsbp"])]
     pub framework: Option<String>,
+    /// Suppress the FAILED findings recorded in FILE (see --write-baseline): only
+    /// new findings fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the FAILED findings of this run in FILE, by fingerprint, and exit 0
+    /// unless a rule could not be evaluated.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Ignore `# infracheck:ignore` comments in the .tf sources (waivers in the
+    /// configuration and the baseline still apply).
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
+    /// The rule reference (docs/rules.md) as a URL, for links in Markdown, SARIF and
+    /// annotations; each rule's anchor is appended.
+    #[arg(long, value_name = "URL", default_value = default_rule_docs_url())]
+    pub rule_docs_url: Option<String>,
+    /// Where the .tf files can be browsed, for links to code in Markdown, e.g.
+    /// https://github.com/OWNER/REPO/blob/SHA (default in GitHub Actions: the
+    /// repository and commit of the run).
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -124,10 +161,277 @@ pub enum Format {
     Json,
 }
 
+/// The report formats of `plan`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+    Github,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Github => "github",
+        }
+    }
+}
+
+/// `--format NAME` or `--format NAME=FILE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: OutputFormat,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match s.split_once('=') {
+        Some((n, "")) => return Err(format!("no file after {n}=")),
+        Some((n, f)) => (n, Some(PathBuf::from(f))),
+        None => (s, None),
+    };
+    let format = OutputFormat::from_str(name, true).map_err(|_| {
+        format!("unknown format {name:?} (expected table, json, sarif, junit, markdown or github)")
+    })?;
+    Ok(FormatSpec { format, file })
+}
+
 /// `--var NAME=VALUE`.
 fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("expected NAME=VALUE, got {s:?}")),
+    }
+}
+
+/// The default of `--rule-docs-url`: docs/rules.md of the package's repository,
+/// when Cargo.toml names one.
+pub fn default_rule_docs_url() -> Option<&'static str> {
+    const URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+    (!env!("CARGO_PKG_REPOSITORY").is_empty()).then_some(URL)
+}
+
+impl Cli {
+    /// Parses the command line like `Cli::parse`, and records where each --format
+    /// and --output of `plan` stood, so that [`PlanArgs::outputs`] can pair them.
+    pub fn parse_args() -> Cli {
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        if let (Command::Plan(plan) | Command::Hcl(plan), Some(("plan" | "hcl", m))) =
+            (&mut cli.command, matches.subcommand())
+        {
+            let at = |id: &str| -> Vec<usize> {
+                m.indices_of(id).map(|i| i.collect()).unwrap_or_default()
+            };
+            plan.positions = Some((at("format"), at("output")));
+        }
+        Ok(cli)
+    }
+}
+
+impl PlanArgs {
+    /// Each report to write: its format and its file (`None`: standard output).
+    ///
+    /// `--format NAME=FILE` names its file; an `--output` goes with the `--format`
+    /// right before it; a lone `--output` goes with the lone `--format` (or the
+    /// default table) wherever it stands. At most one report goes to standard output,
+    /// and no file gets two.
+    pub fn outputs(&self) -> Result<Vec<(OutputFormat, Option<PathBuf>)>, String> {
+        let (fpos, opos) = match &self.positions {
+            Some((f, o)) if f.len() == self.format.len() && o.len() == self.output.len() => {
+                (f.clone(), o.clone())
+            }
+            // Parsed without positions: the formats, then the outputs.
+            _ => (
+                (0..self.format.len()).collect(),
+                (self.format.len()..self.format.len() + self.output.len()).collect(),
+            ),
+        };
+        let mut events: Vec<(usize, Result<&FormatSpec, &PathBuf>)> = fpos
+            .into_iter()
+            .zip(self.format.iter().map(Ok))
+            .chain(opos.into_iter().zip(self.output.iter().map(Err)))
+            .collect();
+        events.sort_by_key(|(at, _)| *at);
+        let mut reports: Vec<(OutputFormat, Option<PathBuf>)> = Vec::new();
+        let mut pending: Option<usize> = None;
+        let mut leading: Vec<&PathBuf> = Vec::new();
+        for (_, event) in events {
+            match event {
+                Ok(spec) => {
+                    reports.push((spec.format, spec.file.clone()));
+                    pending = spec.file.is_none().then_some(reports.len() - 1);
+                }
+                Err(path) => match pending.take() {
+                    Some(i) => reports[i].1 = Some(path.clone()),
+                    None if reports.is_empty() => leading.push(path),
+                    None => {
+                        return Err(format!(
+                            "--output {}: no --format right before it to write there (put each --output right after its --format, or use --format NAME=FILE)",
+                            path.display()
+                        ))
+                    }
+                },
+            }
+        }
+        if reports.is_empty() {
+            reports.push((OutputFormat::Table, None));
+        }
+        if let Some(first) = leading.first() {
+            let free: Vec<usize> = (0..reports.len())
+                .filter(|&i| reports[i].1.is_none())
+                .collect();
+            if leading.len() == 1 && free.len() == 1 {
+                reports[free[0]].1 = Some((*first).clone());
+            } else {
+                return Err(format!(
+                    "--output {}: it stands before every --format, so which report it is for is unclear (put each --output right after its --format, or use --format NAME=FILE)",
+                    first.display()
+                ));
+            }
+        }
+        // `-` is standard output.
+        for (_, file) in reports.iter_mut() {
+            if file.as_deref() == Some(std::path::Path::new("-")) {
+                *file = None;
+            }
+        }
+        let to_stdout: Vec<&str> = reports
+            .iter()
+            .filter(|(_, f)| f.is_none())
+            .map(|(fmt, _)| fmt.name())
+            .collect();
+        if to_stdout.len() > 1 {
+            return Err(format!(
+                "--format {} would all go to standard output: give all but one a file (--format NAME=FILE, or --output FILE right after it)",
+                to_stdout.join(", --format ")
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (_, file) in &reports {
+            if let Some(f) = file {
+                if !seen.insert(f) {
+                    return Err(format!(
+                        "{}: two reports would be written to it",
+                        f.display()
+                    ));
+                }
+            }
+        }
+        Ok(reports)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outputs(args: &[&str]) -> Result<Vec<(&'static str, Option<String>)>, String> {
+        let mut argv = vec!["infracheck", "plan", "p.json"];
+        argv.extend(args);
+        let cli = Cli::try_parse_args(argv).map_err(|e| e.to_string())?;
+        let Command::Plan(plan) = cli.command else {
+            unreachable!()
+        };
+        Ok(plan
+            .outputs()?
+            .into_iter()
+            .map(|(f, p)| (f.name(), p.map(|p| p.display().to_string())))
+            .collect())
+    }
+
+    #[test]
+    fn outputs_pair_with_the_format_before_them() {
+        assert_eq!(outputs(&[]).unwrap(), vec![("table", None)]);
+        assert_eq!(
+            outputs(&["-o", "t.txt"]).unwrap(),
+            vec![("table", Some("t.txt".into()))]
+        );
+        assert_eq!(
+            outputs(&["--format", "json", "-o", "r.json"]).unwrap(),
+            vec![("json", Some("r.json".into()))]
+        );
+        assert_eq!(
+            outputs(&["-o", "r.json", "--format", "json"]).unwrap(),
+            vec![("json", Some("r.json".into()))]
+        );
+        assert_eq!(
+            outputs(&[
+                "--format",
+                "table",
+                "--format",
+                "sarif",
+                "--output",
+                "results.sarif"
+            ])
+            .unwrap(),
+            vec![("table", None), ("sarif", Some("results.sarif".into()))]
+        );
+        assert_eq!(
+            outputs(&[
+                "-f",
+                "sarif",
+                "-o",
+                "r.sarif",
+                "-f",
+                "markdown=m.md",
+                "-f",
+                "junit=j.xml",
+                "-f",
+                "github",
+                "-o",
+                "-"
+            ])
+            .unwrap(),
+            vec![
+                ("sarif", Some("r.sarif".into())),
+                ("markdown", Some("m.md".into())),
+                ("junit", Some("j.xml".into())),
+                ("github", None),
+            ]
+        );
+        assert_eq!(
+            outputs(&["-f", "SARIF=a", "--rules", "S3-001", "-f", "json"]).unwrap(),
+            vec![("sarif", Some("a".into())), ("json", None)]
+        );
+    }
+
+    #[test]
+    fn unclear_pairings_are_errors() {
+        assert_eq!(
+            outputs(&["-f", "table", "-f", "json"]).unwrap_err(),
+            "--format table, --format json would all go to standard output: give all but one a file (--format NAME=FILE, or --output FILE right after it)"
+        );
+        assert!(outputs(&["-f", "json=a", "-o", "b"])
+            .unwrap_err()
+            .starts_with("--output b: no --format right before it"));
+        assert!(
+            outputs(&["-o", "a", "-o", "b", "-f", "json", "-f", "sarif"])
+                .unwrap_err()
+                .starts_with("--output a: it stands before every --format")
+        );
+        assert_eq!(
+            outputs(&["-f", "json=a", "-f", "sarif=a"]).unwrap_err(),
+            "a: two reports would be written to it"
+        );
+        assert!(outputs(&["-f", "pdf"]).unwrap_err().contains(
+            "unknown format \"pdf\" (expected table, json, sarif, junit, markdown or github)"
+        ));
     }
 }

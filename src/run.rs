@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Command, Format, PlanArgs, PoliciesCommand, PolicyArgs};
+use crate::cli::{Command, Format, OutputFormat, PlanArgs, PoliciesCommand, PolicyArgs};
 use crate::config::Config;
 use crate::engine::{self, PolicyFile, PolicySet};
 use crate::findings::{FailOn, Severity};
@@ -13,6 +13,7 @@ use crate::frameworks;
 use crate::model::index::build_input;
 use crate::report::{self, SourceInfo};
 use crate::source::plan::load_plan;
+use crate::suppress::{self, baseline, Baseline};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -58,10 +59,35 @@ fn write_output(text: &str, output: Option<&Path>) -> Result<()> {
     }
 }
 
+/// The link base for code in GitHub Actions: this run's repository and commit.
+fn github_source_url() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if var("GITHUB_ACTIONS").as_deref() != Some("true") {
+        return None;
+    }
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
 fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
+    let outputs = args.outputs().map_err(anyhow::Error::msg)?;
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let today = suppress::today().map_err(anyhow::Error::msg)?;
     let config = load_config(&args.policy)?;
     let files = policy_files(&config, &args.policy)?;
     let mut policies = PolicySet::load(&files, &config.settings)?;
+    let known_rules: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
+    let baseline = match &args.baseline {
+        Some(p) => Some(Baseline::load(
+            p,
+            &report::relative_path(&p.display().to_string(), &cwd),
+        )?),
+        None => None,
+    };
     if !args.rules.is_empty() {
         let known: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
         if let Some(bad) = args.rules.iter().find(|id| !known.contains(id)) {
@@ -86,8 +112,27 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     // Freeing a large plan's millions of values takes longer than scanning some of
     // them; the process ends right after the report, so the memory is left to the OS.
     std::mem::forget(input.clone());
-    let result = policies.evaluate(&scan, input);
+    let mut result = policies.evaluate(&scan, input);
     timer.mark("rules evaluated");
+    suppress::apply(
+        &mut result,
+        &suppress::Options {
+            today,
+            inline: !args.no_inline_suppressions,
+            waivers: &config.waivers,
+            config_file: config
+                .path
+                .as_ref()
+                .map(|p| report::relative_path(&p.display().to_string(), &cwd)),
+            baseline: baseline.as_ref(),
+            known_rules: &known_rules,
+            base_dir: &cwd,
+        },
+    )?;
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, baseline::render(&result))
+            .with_context(|| format!("{}: cannot write the baseline", path.display()))?;
+    }
     let source = SourceInfo {
         kind: scan.source.into(),
         path: args.plan.display().to_string(),
@@ -98,17 +143,30 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
         .framework
         .as_deref()
         .map(|fw| frameworks::summarize(&result, fw));
-    let text = match args.format {
-        Format::Table => {
-            let mut t = report::table::render(&result, &source);
-            if let Some(fw) = &framework {
-                t.push_str(&report::table::render_framework(fw));
-            }
-            t
-        }
-        Format::Json => report::json::render(&result, &source, framework.as_ref()),
+    let ctx = report::Context {
+        source: &source,
+        framework: framework.as_ref(),
+        rule_docs_url: args.rule_docs_url.clone(),
+        source_url: args.source_url.clone().or_else(github_source_url),
+        base_dir: cwd.clone(),
     };
-    write_output(&text, args.output.as_deref())?;
+    for (format, file) in &outputs {
+        let text = match format {
+            OutputFormat::Table => {
+                let mut t = report::table::render(&result, &ctx);
+                if let Some(fw) = &framework {
+                    t.push_str(&report::table::render_framework(fw));
+                }
+                t
+            }
+            OutputFormat::Json => report::json::render(&result, &ctx),
+            OutputFormat::Sarif => report::sarif::render(&result, &ctx),
+            OutputFormat::Junit => report::junit::render(&result, &ctx),
+            OutputFormat::Markdown => report::markdown::render(&result, &ctx),
+            OutputFormat::Github => report::github::render(&result, &ctx),
+        };
+        write_output(&text, file.as_deref())?;
+    }
     timer.mark("report written");
     std::mem::forget(scan);
     for e in &result.errors {
@@ -117,12 +175,21 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
             e.rule_id, e.message
         );
     }
+    // The table on standard output lists the warnings already.
+    if !outputs.contains(&(OutputFormat::Table, None)) {
+        for w in &result.warnings {
+            eprintln!("infracheck: warning: {w}");
+        }
+    }
     let fail_on = args
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::Severity(Severity::High));
     Ok(if !result.errors.is_empty() {
         EXIT_ERROR
+    } else if args.write_baseline.is_some() {
+        // Every FAILED finding is in the new baseline.
+        EXIT_OK
     } else if result.fails(fail_on) {
         EXIT_FINDINGS
     } else {
