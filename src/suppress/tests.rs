@@ -31,6 +31,7 @@ fn rule(id: &str) -> RuleMeta {
         severity: Severity::High,
         resource_types: vec!["aws_s3_bucket".into()],
         scope: RuleScope::Resource,
+        sources: vec!["plan".into()],
         frameworks: Default::default(),
         remediation: String::new(),
         package: String::new(),
