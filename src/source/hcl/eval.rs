@@ -857,13 +857,9 @@ impl Evaluator {
                 let doc = super::policy::document(&ri.values);
                 let json = match doc {
                     Some(j) if !unknown::str_is_unknown(&j) => Value::String(j),
-                    Some(j) => {
-                        let mut refs = BTreeSet::new();
-                        unknown::str_addresses(&j, &mut refs);
-                        refs.insert(ri.address.clone());
-                        marker(&refs)
-                    }
-                    None => marker(me),
+                    // Unknown until the data source is read, at apply: references
+                    // to it go to the data source (as in a plan), not beyond.
+                    _ => marker(me),
                 };
                 v.insert("json".into(), json.clone());
                 v.insert("minified_json".into(), json);

@@ -121,6 +121,7 @@ pub fn load_hcl(dir: &Path, options: &HclOptions) -> Result<HclScan, HclError> {
         data_sources,
         regions: regions.into_iter().collect(),
         accounts: Vec::new(),
+        gaps: Vec::new(),
     };
     crate::model::index::add_value_references(&mut scan);
     Ok(HclScan {
