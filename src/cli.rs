@@ -7,7 +7,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use crate::findings::FailOn;
 
 pub const EXIT_CODES: &str = "Exit codes:
-  0  no FAILED finding at or above --fail-on
+  0  no FAILED finding at or above --fail-on (suppressed findings do not count;
+     always 0 with --write-baseline)
   1  FAILED findings at or above --fail-on (default: high)
   2  bad input, bad policy, bad flags or a rule that could not be evaluated";
 

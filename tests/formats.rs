@@ -671,3 +671,104 @@ fn baselines_fail_only_on_new_findings() {
         "{err}"
     );
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn tf_dir_locations_and_inline_suppressions_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("tf");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/violations/s3-002"),
+        &tf,
+    );
+    let main_tf = std::fs::read_to_string(tf.join("main.tf")).unwrap();
+    let block = "resource \"aws_s3_bucket\" \"public\" {";
+    assert!(main_tf.contains(block));
+    std::fs::write(
+        tf.join("main.tf"),
+        main_tf.replace(
+            block,
+            &format!("# infracheck:ignore S3-002 reason=\"public downloads, see SEC-7\" expires=2099-12-31\n{block}"),
+        ),
+    )
+    .unwrap();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join(PLAN);
+    let run = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+            .arg("plan")
+            .arg(&plan)
+            .args([
+                "--tf-dir",
+                "tf",
+                "--rules",
+                "S3-002",
+                "-f",
+                "sarif=r.sarif",
+                "-f",
+                "github",
+            ])
+            .args(extra)
+            .current_dir(dir.path())
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+
+    let (code, out) = run(&[]);
+    assert_eq!(code, Some(1), "the module's bucket still fails");
+    assert_eq!(
+        out,
+        "::error file=tf/modules/web/main.tf,line=3,endLine=13,title=S3-002 (critical)::module.web.aws_s3_bucket.logs: public access block module.web.aws_s3_bucket_public_access_block.logs does not set restrict_public_buckets to true%0AS3 buckets block public access\n"
+    );
+    let sarif = std::fs::read_to_string(dir.path().join("r.sarif")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let public = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["address"] == "aws_s3_bucket.public")
+        .unwrap();
+    assert_eq!(
+        public["locations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "tf/main.tf"}, "region": {"startLine": 16, "endLine": 26}})
+    );
+    assert_eq!(public["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        public["suppressions"][0]["justification"],
+        "public downloads, see SEC-7"
+    );
+    assert_eq!(
+        public["suppressions"][0]["location"]["physicalLocation"]["region"]["startLine"],
+        15
+    );
+    if multitool().is_some() {
+        let (errors, warnings) = validate(&sarif);
+        assert!(errors.is_empty(), "errors: {errors:#?}");
+        assert!(
+            warnings.iter().all(|w| w.starts_with("SARIF2005")),
+            "warnings: {warnings:#?}"
+        );
+    }
+
+    // Security teams can ignore inline comments.
+    let (code, out) = run(&["--no-inline-suppressions"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.starts_with("::error file=tf/main.tf,line=16,endLine=26,title=S3-002 (critical)::aws_s3_bucket.public: "), "{out}");
+}
