@@ -1214,7 +1214,7 @@ impl Evaluator {
         let ix = index?;
         let mut ictx = Context::new();
         declare_scope(&mut ictx, scope, needs);
-        funcs::declare_all(&mut ictx);
+        funcs::declare_all_of(&mut ictx, &needs.funcs);
         ix.evaluate(&ictx).ok()
     }
 
