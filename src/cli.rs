@@ -43,9 +43,35 @@ pub enum Command {
     /// (the root module; local modules are read too, remote ones are not).
     #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}"))]
     Hcl(PlanArgs),
+    /// Scan a live AWS account with the same rules (standard AWS credential chain;
+    /// see docs/iam-policy.json for the read-only permissions it needs).
+    #[cfg(feature = "live")]
+    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read; what could not be read\n  is a coverage gap and its rules give UNKNOWN)"))]
+    Live(LiveArgs),
     /// List or test the rules.
     #[command(subcommand)]
     Policies(PoliciesCommand),
+}
+
+/// `infracheck live`: where to read, and the report options of `plan`.
+#[cfg(feature = "live")]
+#[derive(Args, Debug)]
+pub struct LiveArgs {
+    /// Regions to scan, comma-separated (default: the configured primary_region and
+    /// secondary_region).
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// The AWS profile (shared config and credentials files) to use.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Assume this IAM role (through STS) and scan its account.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Send every AWS request to this URL (an emulator such as moto_server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Args, Debug)]
@@ -75,6 +101,13 @@ pub struct PlanArgs {
     /// `hcl`: an input variable value, NAME=VALUE (repeatable; wins over files).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// The report options shared by `plan`, `hcl` and `live`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
     /// Report format (repeatable): table (default), json, sarif, junit, markdown or
     /// github (workflow-command annotations); NAME=FILE writes it to FILE (`-`:
     /// standard output).
@@ -222,7 +255,7 @@ pub fn default_rule_docs_url() -> Option<&'static str> {
 
 impl Cli {
     /// Parses the command line like `Cli::parse`, and records where each --format
-    /// and --output of `plan` stood, so that [`PlanArgs::outputs`] can pair them.
+    /// and --output of `plan` stood, so that [`ReportArgs::outputs`] can pair them.
     pub fn parse_args() -> Cli {
         Self::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
     }
@@ -234,19 +267,23 @@ impl Cli {
     {
         let matches = Cli::command().try_get_matches_from(args)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
-        if let (Command::Plan(plan) | Command::Hcl(plan), Some(("plan" | "hcl", m))) =
-            (&mut cli.command, matches.subcommand())
-        {
+        let report = match &mut cli.command {
+            Command::Plan(plan) | Command::Hcl(plan) => Some(&mut plan.report),
+            #[cfg(feature = "live")]
+            Command::Live(live) => Some(&mut live.report),
+            Command::Policies(_) => None,
+        };
+        if let (Some(report), Some((_, m))) = (report, matches.subcommand()) {
             let at = |id: &str| -> Vec<usize> {
                 m.indices_of(id).map(|i| i.collect()).unwrap_or_default()
             };
-            plan.positions = Some((at("format"), at("output")));
+            report.positions = Some((at("format"), at("output")));
         }
         Ok(cli)
     }
 }
 
-impl PlanArgs {
+impl ReportArgs {
     /// Each report to write: its format and its file (`None`: standard output).
     ///
     /// `--format NAME=FILE` names its file; an `--output` goes with the `--format`
@@ -351,6 +388,7 @@ mod tests {
             unreachable!()
         };
         Ok(plan
+            .report
             .outputs()?
             .into_iter()
             .map(|(f, p)| (f.name(), p.map(|p| p.display().to_string())))

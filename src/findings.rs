@@ -282,6 +282,8 @@ pub struct ScanResult {
     pub errors: Vec<RuleError>,
     /// Expired, unused and invalid suppressions.
     pub warnings: Vec<Warning>,
+    /// Live scans: what could not be read (see [`crate::coverage`]).
+    pub coverage_gaps: Vec<crate::model::Gap>,
 }
 
 impl ScanResult {

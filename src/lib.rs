@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod engine;
 pub mod findings;
 pub mod frameworks;

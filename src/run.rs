@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Command, Format, OutputFormat, PlanArgs, PoliciesCommand, PolicyArgs};
+use crate::cli::{
+    Command, Format, OutputFormat, PlanArgs, PoliciesCommand, PolicyArgs, ReportArgs,
+};
 use crate::config::Config;
 use crate::engine::{self, PolicyFile, PolicySet};
 use crate::findings::{FailOn, Severity};
@@ -23,6 +25,8 @@ pub fn run(command: Command) -> Result<u8> {
     match command {
         Command::Plan(args) => plan(args, false),
         Command::Hcl(args) => plan(args, true),
+        #[cfg(feature = "live")]
+        Command::Live(args) => live(args),
         Command::Policies(PoliciesCommand::List { format, policy }) => list(format, &policy),
         Command::Policies(PoliciesCommand::Test { verbose, policy }) => test(verbose, &policy),
         Command::Policies(PoliciesCommand::Show { id, policy }) => show(&id, &policy),
@@ -74,39 +78,136 @@ fn github_source_url() -> Option<String> {
 }
 
 fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
-    let outputs = args.outputs().map_err(anyhow::Error::msg)?;
-    let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    let today = suppress::today().map_err(anyhow::Error::msg)?;
-    let config = load_config(&args.policy)?;
-    let files = policy_files(&config, &args.policy)?;
-    let mut policies = PolicySet::load(&files, &config.settings)?;
-    let known_rules: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
-    let baseline = match &args.baseline {
-        Some(p) => Some(Baseline::load(
-            p,
-            &report::relative_path(&p.display().to_string(), &cwd),
-        )?),
-        None => None,
-    };
-    if !args.rules.is_empty() {
-        let known: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
-        if let Some(bad) = args.rules.iter().find(|id| !known.contains(id)) {
-            anyhow::bail!("--rules: no rule with ID {bad:?} (see `infracheck policies list`)");
-        }
-        policies.retain(&args.rules);
-    }
-    if let Some(fw) = &args.framework {
-        let mapped: Vec<String> = policies
-            .rules()
-            .filter(|r| frameworks::maps_to(r, fw))
-            .map(|r| r.id.clone())
-            .collect();
-        policies.retain(&mapped);
-    }
-    let timer = PhaseTimer::from_env();
-    timer.mark("policies loaded");
+    let prepared = Prepared::new(&args.report)?;
     let scan = load_source(&args, hcl)?;
-    timer.mark("plan loaded");
+    prepared.timer.mark("plan loaded");
+    let path = args.plan.display().to_string();
+    evaluate_and_report(&args.report, prepared, scan, path)
+}
+
+/// `infracheck live`: read the account, then evaluate and report like `plan`.
+#[cfg(feature = "live")]
+fn live(args: crate::cli::LiveArgs) -> Result<u8> {
+    use crate::source::live;
+    let prepared = Prepared::new(&args.report)?;
+    let regions = if args.regions.is_empty() {
+        let s = &prepared.config.settings;
+        let mut r = vec![s.primary_region.clone()];
+        if s.secondary_region != s.primary_region {
+            r.push(s.secondary_region.clone());
+        }
+        r
+    } else {
+        args.regions.clone()
+    };
+    let opts = live::LiveOptions {
+        regions,
+        profile: args.profile.clone(),
+        role_arn: args.role_arn.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        progress: true,
+    };
+    let loaded = live::load_live(&opts)?;
+    prepared.timer.mark("account read");
+    if std::env::var_os("INFRACHECK_TIMINGS").is_some() {
+        eprintln!(
+            "live: {} API calls in {:.2} s",
+            loaded.api_calls,
+            loaded.elapsed.as_secs_f64()
+        );
+    }
+    let mut scan = loaded.scan;
+    let rules: Vec<_> = prepared
+        .policies
+        .rules()
+        .filter(|r| r.sources.iter().any(|s| s == "live"))
+        .cloned()
+        .collect();
+    let needs = crate::coverage::rule_needs(&rules, &prepared.files);
+    scan.gaps.extend(live::uncollected_gaps(&needs));
+    let path = format!("aws:{}", scan.accounts.join(","));
+    evaluate_and_report(&args.report, prepared, scan, path)
+}
+
+/// What a scan needs before its source is read: configuration, rules, baseline.
+struct Prepared {
+    outputs: Vec<(OutputFormat, Option<std::path::PathBuf>)>,
+    cwd: std::path::PathBuf,
+    today: chrono::NaiveDate,
+    config: Config,
+    files: Vec<PolicyFile>,
+    policies: PolicySet,
+    known_rules: Vec<String>,
+    baseline: Option<Baseline>,
+    timer: PhaseTimer,
+}
+
+impl Prepared {
+    fn new(args: &ReportArgs) -> Result<Prepared> {
+        let outputs = args.outputs().map_err(anyhow::Error::msg)?;
+        let cwd = std::env::current_dir().context("cannot read the working directory")?;
+        let today = suppress::today().map_err(anyhow::Error::msg)?;
+        let config = load_config(&args.policy)?;
+        let files = policy_files(&config, &args.policy)?;
+        let mut policies = PolicySet::load(&files, &config.settings)?;
+        let known_rules: Vec<String> = policies.rules().map(|r| r.id.clone()).collect();
+        let baseline = match &args.baseline {
+            Some(p) => Some(Baseline::load(
+                p,
+                &report::relative_path(&p.display().to_string(), &cwd),
+            )?),
+            None => None,
+        };
+        if !args.rules.is_empty() {
+            if let Some(bad) = args.rules.iter().find(|id| !known_rules.contains(id)) {
+                anyhow::bail!("--rules: no rule with ID {bad:?} (see `infracheck policies list`)");
+            }
+            policies.retain(&args.rules);
+        }
+        if let Some(fw) = &args.framework {
+            let mapped: Vec<String> = policies
+                .rules()
+                .filter(|r| frameworks::maps_to(r, fw))
+                .map(|r| r.id.clone())
+                .collect();
+            policies.retain(&mapped);
+        }
+        let timer = PhaseTimer::from_env();
+        timer.mark("policies loaded");
+        Ok(Prepared {
+            outputs,
+            cwd,
+            today,
+            config,
+            files,
+            policies,
+            known_rules,
+            baseline,
+            timer,
+        })
+    }
+}
+
+/// Evaluates the rules on a scan and writes every report: shared by `plan`, `hcl`
+/// and `live`. Coverage gaps of the scan turn the outcomes they make unreliable
+/// into UNKNOWN (see [`crate::coverage`]).
+fn evaluate_and_report(
+    args: &ReportArgs,
+    prepared: Prepared,
+    scan: crate::model::Scan,
+    source_path: String,
+) -> Result<u8> {
+    let Prepared {
+        outputs,
+        cwd,
+        today,
+        config,
+        files,
+        policies,
+        known_rules,
+        baseline,
+        timer,
+    } = prepared;
     let input = build_input(&scan);
     timer.mark("input built");
     // Freeing a large plan's millions of values takes longer than scanning some of
@@ -114,6 +215,10 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     std::mem::forget(input.clone());
     let mut result = policies.evaluate(&scan, input);
     timer.mark("rules evaluated");
+    if !scan.gaps.is_empty() {
+        let needs = crate::coverage::rule_needs(&result.rules, &files);
+        crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
+    }
     suppress::apply(
         &mut result,
         &suppress::Options {
@@ -135,7 +240,7 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     }
     let source = SourceInfo {
         kind: scan.source.into(),
-        path: args.plan.display().to_string(),
+        path: source_path,
         regions: scan.regions.clone(),
         resources: scan.resources.len(),
     };

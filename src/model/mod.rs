@@ -84,4 +84,33 @@ pub struct Scan {
     /// Regions the scan covers; for plans, the regions its resources are in.
     pub regions: Vec<String>,
     pub accounts: Vec<String>,
+    /// Live only: what could not be read (see [`Gap`]).
+    pub gaps: Vec<Gap>,
+}
+
+/// A part of a live account that could not be read (access denied, region not
+/// enabled, timeout, a service the collectors do not cover yet). Rules that need
+/// one of its resource types give UNKNOWN instead of PASSED in its scope; see
+/// docs/resource-model.md.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    /// The AWS service, as in IAM actions: `ec2`, `s3`, `guardduty`.
+    pub service: String,
+    /// The region that could not be read; `None` for the whole scan (global
+    /// services, or every region).
+    pub region: Option<String>,
+    /// The Terraform resource types whose data is missing.
+    pub resource_types: Vec<String>,
+    /// Why: the API's error code and message, or what is not covered.
+    pub error: String,
+    pub reason: GapReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapReason {
+    /// An API call failed: the data exists but was not read.
+    Unreadable,
+    /// No collector reads these resource types yet.
+    NotCollected,
 }

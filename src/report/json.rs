@@ -24,6 +24,9 @@ struct Report<'a> {
     warnings: &'a [Warning],
     #[serde(skip_serializing_if = "Option::is_none")]
     framework: Option<&'a FrameworkReport>,
+    /// Live scans: what could not be read (always present there, even empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage_gaps: Option<&'a [crate::model::Gap]>,
 }
 
 #[derive(Serialize)]
@@ -143,6 +146,8 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
         errors: &result.errors,
         warnings: &result.warnings,
         framework,
+        coverage_gaps: (source.kind == "live" || !result.coverage_gaps.is_empty())
+            .then_some(result.coverage_gaps.as_slice()),
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');

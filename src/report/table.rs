@@ -69,6 +69,10 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
     for w in &result.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
+    for g in &result.coverage_gaps {
+        out.push_str(&crate::coverage::describe(g));
+        out.push('\n');
+    }
     out.push_str(&summary_line(result, ctx.source));
     out.push('\n');
     out
@@ -107,6 +111,12 @@ pub fn summary_line(result: &ScanResult, source: &SourceInfo) -> String {
     }
     if !result.warnings.is_empty() {
         line.push_str(&format!("; {} warnings", result.warnings.len()));
+    }
+    if !result.coverage_gaps.is_empty() {
+        line.push_str(&format!(
+            "; {} coverage gaps (rules that need their data give UNKNOWN)",
+            result.coverage_gaps.len()
+        ));
     }
     line
 }

@@ -1,6 +1,8 @@
 //! Source loaders: each turns one kind of input into a [`crate::model::Scan`].
 
 pub mod hcl;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod plan;
 
 use std::path::PathBuf;

@@ -172,6 +172,7 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
         data_sources,
         regions: regions.into_iter().collect(),
         accounts: Vec::new(),
+        gaps: Vec::new(),
     };
     crate::model::index::add_value_references(&mut scan);
     Ok(scan)

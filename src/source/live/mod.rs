@@ -1,0 +1,669 @@
+//! Reads live AWS accounts with the AWS SDK into the same resource model as plans:
+//! Terraform resource types and attribute names, one collector module per service.
+//!
+//! - Addresses: `<type>.<account>/<region>/<id>` (an S3 bucket:
+//!   `aws_s3_bucket.<account>/<region>/<bucket>`; account-wide settings:
+//!   `<type>.<account>`). The `name` is the part after the type.
+//! - Every resource carries its `id` and/or `arn` in `values`, its region and
+//!   account; references are the value joins of
+//!   [`crate::model::index::add_value_references`] (an attribute whose value is
+//!   another resource's `id` or `arn`).
+//! - Regions are read concurrently (tokio), with at most [`MAX_IN_FLIGHT`] requests
+//!   at once; global services (the S3 bucket list, STS) once. Every paginated API
+//!   goes through the SDK's paginators; throttling is retried by the SDK (adaptive
+//!   retry mode).
+//! - What cannot be read becomes a [`Gap`]; see [`crate::coverage`].
+//!
+//! Every SDK call goes through [`Ctx::call`], [`Ctx::call_opt`] or [`Ctx::pages`],
+//! which name its IAM action: [`OPERATIONS`] lists them all, `docs/iam-policy.json`
+//! allows them, and a test checks that the three agree.
+
+mod ec2;
+mod guardduty;
+mod s3;
+mod securityhub;
+mod sts;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+
+use crate::model::{Gap, GapReason, Mode, ModulePath, Resource, Scan};
+
+/// Requests in flight at once, over all regions and services.
+pub const MAX_IN_FLIGHT: usize = 16;
+
+/// Every AWS operation the collectors call (IAM action names). `docs/iam-policy.json`
+/// must allow each; a test checks this list against the collectors' sources.
+pub const OPERATIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSecurityGroupRules",
+    "ec2:DescribeFlowLogs",
+    "ec2:GetEbsEncryptionByDefault",
+    "ec2:DescribeInstances",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeLaunchTemplateVersions",
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketLocation",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketVersioning",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketTagging",
+    "s3:GetAccountPublicAccessBlock",
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    "securityhub:DescribeHub",
+];
+
+/// The Terraform resource types the collectors produce, and the plan-only types
+/// they stand for (an `aws_security_group_rule` is an
+/// `aws_vpc_security_group_ingress_rule` live; a default VPC is an `aws_vpc` with
+/// `default = true`; inline routes replace `aws_route`). A rule that needs any
+/// other type gets a "not collected" coverage gap.
+pub const COVERED_TYPES: &[&str] = &[
+    // ec2
+    "aws_vpc",
+    "aws_default_vpc",
+    "aws_vpc_ipv4_cidr_block_association",
+    "aws_subnet",
+    "aws_default_subnet",
+    "aws_route_table",
+    "aws_default_route_table",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_internet_gateway",
+    "aws_nat_gateway",
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_flow_log",
+    "aws_ebs_encryption_by_default",
+    "aws_instance",
+    "aws_ebs_volume",
+    "aws_launch_template",
+    // s3
+    "aws_s3_bucket",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_policy",
+    "aws_s3_account_public_access_block",
+    // guardduty, securityhub
+    "aws_guardduty_detector",
+    "aws_securityhub_account",
+    // Plan-only: data sources and documents that are not resources in an account.
+    "aws_iam_policy_document",
+];
+
+/// How to reach the account.
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    /// Assume this role (through STS) before reading.
+    pub role_arn: Option<String>,
+    /// One endpoint for every service (an emulator such as moto): S3 then uses
+    /// path-style addressing, S3 Control no account-ID host prefix.
+    pub endpoint_url: Option<String>,
+    /// Show a progress bar on standard error (only where it is a terminal).
+    pub progress: bool,
+}
+
+/// A live scan, with what it cost.
+#[derive(Debug)]
+pub struct LiveScan {
+    pub scan: Scan,
+    /// AWS API requests made (each page of a paginated call counts).
+    pub api_calls: u64,
+    pub elapsed: Duration,
+}
+
+/// Why one AWS call failed.
+#[derive(Debug, Clone)]
+pub struct CallError {
+    pub op: &'static str,
+    /// The AWS error code (`AccessDenied`), or what failed (`Timeout`,
+    /// `DispatchFailure` for a connection that could not be made).
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "{}: {}", self.op, self.code)
+        } else {
+            write!(f, "{}: {}: {}", self.op, self.code, self.message)
+        }
+    }
+}
+
+impl CallError {
+    fn from_sdk<E, R>(op: &'static str, e: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let (code, message) = match &e {
+            SdkError::ServiceError(_) => match e.code() {
+                Some(code) => (
+                    code.to_string(),
+                    e.message().unwrap_or_default().to_string(),
+                ),
+                None => (
+                    "ServiceError".to_string(),
+                    aws_sdk_sts::error::DisplayErrorContext(&e).to_string(),
+                ),
+            },
+            SdkError::TimeoutError(_) => ("Timeout".to_string(), String::new()),
+            SdkError::DispatchFailure(d) => (
+                "DispatchFailure".to_string(),
+                if d.is_io() {
+                    "connection failed".to_string()
+                } else if d.is_timeout() {
+                    "timed out".to_string()
+                } else {
+                    "the request could not be sent".to_string()
+                },
+            ),
+            SdkError::ResponseError(_) => (
+                "ResponseError".to_string(),
+                "the response could not be read".to_string(),
+            ),
+            _ => (
+                e.code().unwrap_or("Error").to_string(),
+                aws_sdk_sts::error::DisplayErrorContext(&e)
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+        };
+        CallError { op, code, message }
+    }
+
+    /// A one-line description for a coverage gap.
+    pub fn gap_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// What every collector shares: the account, the region, the request budget.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub account: String,
+    pub region: String,
+    sdk: SdkConfig,
+    endpoint_url: Option<String>,
+    limit: Arc<tokio::sync::Semaphore>,
+    calls: Arc<AtomicU64>,
+}
+
+impl Ctx {
+    fn in_region(&self, region: &str) -> Ctx {
+        let mut c = self.clone();
+        c.region = region.to_string();
+        c.sdk = self
+            .sdk
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        c
+    }
+
+    /// One request, named by its IAM action.
+    pub async fn call<T, E, R>(
+        &self,
+        op: &'static str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<T, CallError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let _permit = self.limit.acquire().await.ok();
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        request.await.map_err(|e| CallError::from_sdk(op, e))
+    }
+
+    /// One request whose error codes in `absent` mean "not configured": `None`.
+    pub async fn call_opt<T, E, R>(
+        &self,
+        op: &'static str,
+        absent: &[&str],
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Result<Option<T>, CallError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        match self.call(op, request).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if absent.contains(&e.code.as_str()) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every page of a paginated request (each page is one request).
+    pub async fn pages<T, E, R>(
+        &self,
+        op: &'static str,
+        mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+            Result<T, SdkError<E, R>>,
+        >,
+    ) -> Result<Vec<T>, CallError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let mut out = Vec::new();
+        loop {
+            let _permit = self.limit.acquire().await.ok();
+            match stream.next().await {
+                None => return Ok(out),
+                Some(page) => {
+                    self.calls.fetch_add(1, Ordering::Relaxed);
+                    out.push(page.map_err(|e| CallError::from_sdk(op, e))?);
+                }
+            }
+        }
+    }
+
+    /// A resource of this account and region.
+    pub fn resource(&self, kind: &str, id: &str, values: serde_json::Value) -> Resource {
+        self.resource_at(
+            kind,
+            &format!("{}/{}/{id}", self.account, self.region),
+            Some(&self.region),
+            values,
+        )
+    }
+
+    /// A resource named `name` (`<type>.<name>` is its address).
+    pub fn resource_at(
+        &self,
+        kind: &str,
+        name: &str,
+        region: Option<&str>,
+        values: serde_json::Value,
+    ) -> Resource {
+        Resource {
+            address: format!("{kind}.{name}"),
+            mode: Mode::Managed,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            module: ModulePath::root(),
+            index: None,
+            provider: "aws".to_string(),
+            region: region.map(str::to_string),
+            account: Some(self.account.clone()),
+            action: None,
+            values: regorus::Value::from(strip_nulls(values)),
+            unknown: Vec::new(),
+            references: BTreeMap::new(),
+            unresolved: Vec::new(),
+            location: None,
+        }
+    }
+
+    /// `arn:aws:<service>:<region>:<account>:<rest>`.
+    pub fn arn(&self, service: &str, rest: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{rest}",
+            partition(&self.region),
+            self.region,
+            self.account
+        )
+    }
+}
+
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// Terraform leaves unset attributes null; absent is the same to the rules and
+/// keeps `values` small.
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(strip_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+/// Tags as Terraform's `tags` map.
+pub(crate) fn tag_map<'a>(
+    tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> serde_json::Value {
+    let m: serde_json::Map<String, serde_json::Value> = tags
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?.to_string(), serde_json::Value::from(v.unwrap_or("")))))
+        .collect();
+    serde_json::Value::Object(m)
+}
+
+/// What one collector task read.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub resources: Vec<Resource>,
+    pub gaps: Vec<Gap>,
+}
+
+impl Collected {
+    /// Records a call that failed for some resources of `types` (the rest was read).
+    pub fn partial(&mut self, ctx: &Ctx, service: &str, types: &[&str], e: &CallError) {
+        self.gaps.push(Gap {
+            service: service.to_string(),
+            region: Some(ctx.region.clone()),
+            resource_types: types.iter().map(|t| t.to_string()).collect(),
+            error: e.gap_text(),
+            reason: GapReason::Unreadable,
+        });
+    }
+}
+
+type TaskResult = (Task, Result<Collected, CallError>);
+
+/// A collector task: a service in a region (or a global service, once).
+struct Task {
+    service: &'static str,
+    region: Option<String>,
+    types: &'static [&'static str],
+}
+
+fn loader(opts: &LiveOptions, region: &str) -> aws_config::ConfigLoader {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        // Throttling is retried with backoff, and the client slows down by itself.
+        .retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5))
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader
+}
+
+async fn sdk_config(opts: &LiveOptions, region: &str) -> SdkConfig {
+    let base = loader(opts, region).load().await;
+    let Some(role) = &opts.role_arn else {
+        return base;
+    };
+    let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+        .session_name("infracheck-live")
+        .configure(&base)
+        .build()
+        .await;
+    loader(opts, region)
+        .credentials_provider(provider)
+        .load()
+        .await
+}
+
+/// Reads the account in the given regions. Fails only when nothing at all could be
+/// read (no credentials, no network): anything less is a coverage gap.
+pub fn load_live(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(scan(opts))
+}
+
+async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
+    let start = std::time::Instant::now();
+    let Some(first) = opts.regions.first() else {
+        anyhow::bail!("--regions: no region to scan");
+    };
+    let sdk = sdk_config(opts, first).await;
+    let calls = Arc::new(AtomicU64::new(0));
+    let mut ctx = Ctx {
+        account: String::new(),
+        region: first.clone(),
+        // --endpoint-url, or AWS_ENDPOINT_URL (and the like) from the environment.
+        endpoint_url: opts
+            .endpoint_url
+            .clone()
+            .or_else(|| sdk.endpoint_url().map(str::to_string)),
+        sdk,
+        limit: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+        calls: calls.clone(),
+    };
+    ctx.account = sts::account(&ctx)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the AWS account (credentials?): {e}"))?;
+
+    let mut tasks: Vec<Task> = Vec::new();
+    for region in &opts.regions {
+        for (service, types) in [
+            ("ec2", ec2::TYPES),
+            ("guardduty", guardduty::TYPES),
+            ("securityhub", securityhub::TYPES),
+        ] {
+            tasks.push(Task {
+                service,
+                region: Some(region.clone()),
+                types,
+            });
+        }
+    }
+    tasks.push(Task {
+        service: "s3",
+        region: None,
+        types: s3::TYPES,
+    });
+
+    let progress = progress_bar(opts.progress, tasks.len() as u64);
+    let results: Arc<Mutex<Vec<TaskResult>>> = Arc::default();
+    let mut set = tokio::task::JoinSet::new();
+    for task in tasks {
+        let ctx = ctx.in_region(task.region.as_deref().unwrap_or(first));
+        let progress = progress.clone();
+        let results = results.clone();
+        let regions = opts.regions.clone();
+        set.spawn(async move {
+            let out = match task.service {
+                "ec2" => ec2::collect(&ctx).await,
+                "guardduty" => guardduty::collect(&ctx).await,
+                "securityhub" => securityhub::collect(&ctx).await,
+                "s3" => s3::collect(&ctx, &regions).await,
+                other => unreachable!("no collector for {other}"),
+            };
+            progress.set_message(format!(
+                "{} {}",
+                task.service,
+                task.region.as_deref().unwrap_or("global")
+            ));
+            progress.inc(1);
+            results.lock().unwrap().push((task, out));
+        });
+    }
+    while set.join_next().await.is_some() {}
+    progress.finish_and_clear();
+
+    let results = std::mem::take(&mut *results.lock().unwrap());
+    let total = results.len();
+    let mut failed = 0;
+    let mut first_error = None;
+    let mut resources = Vec::new();
+    let mut gaps = Vec::new();
+    for (task, out) in results {
+        match out {
+            Ok(c) => {
+                resources.extend(c.resources);
+                gaps.extend(c.gaps);
+            }
+            Err(e) => {
+                failed += 1;
+                first_error.get_or_insert_with(|| e.to_string());
+                gaps.push(Gap {
+                    service: task.service.to_string(),
+                    region: task.region.clone(),
+                    resource_types: task.types.iter().map(|t| t.to_string()).collect(),
+                    error: e.gap_text(),
+                    reason: GapReason::Unreadable,
+                });
+            }
+        }
+    }
+    if failed == total {
+        anyhow::bail!(
+            "nothing could be read from the account: {}",
+            first_error.unwrap_or_default()
+        );
+    }
+    // Buckets first: split S3 resources share their bucket's `id`, and the first
+    // resource with an id is the one value joins point at.
+    resources
+        .sort_by(|a, b| (join_rank(&a.kind), &a.address).cmp(&(join_rank(&b.kind), &b.address)));
+    gaps.sort_by(|a, b| (&a.service, &a.region, &a.error).cmp(&(&b.service, &b.region, &b.error)));
+    gaps.dedup();
+    let mut scan = Scan {
+        source: "live",
+        resources,
+        data_sources: Vec::new(),
+        regions: opts
+            .regions
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        accounts: vec![ctx.account.clone()],
+        gaps,
+    };
+    crate::model::index::add_value_references(&mut scan);
+    Ok(LiveScan {
+        scan,
+        api_calls: calls.load(Ordering::Relaxed),
+        elapsed: start.elapsed(),
+    })
+}
+
+fn join_rank(kind: &str) -> u8 {
+    match kind {
+        "aws_s3_bucket" => 0,
+        _ => 1,
+    }
+}
+
+fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} services read ({msg})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The "not collected" gaps: resource types some rule needs that no collector
+/// produces, one gap per service.
+pub fn uncollected_gaps(needs: &crate::coverage::Needs) -> Vec<Gap> {
+    let mut by_service: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for types in needs.values() {
+        for t in types {
+            if !COVERED_TYPES.contains(&t.as_str()) {
+                by_service
+                    .entry(service_of(t).to_string())
+                    .or_default()
+                    .insert(t.clone());
+            }
+        }
+    }
+    by_service
+        .into_iter()
+        .map(|(service, types)| Gap {
+            service,
+            region: None,
+            error: format!(
+                "not collected in live mode yet ({})",
+                types.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            resource_types: types.into_iter().collect(),
+            reason: GapReason::NotCollected,
+        })
+        .collect()
+}
+
+/// The AWS service (IAM prefix) of a Terraform resource type.
+pub fn service_of(kind: &str) -> &str {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("aws_iam_", "iam"),
+        ("aws_lb", "elasticloadbalancing"),
+        ("aws_alb", "elasticloadbalancing"),
+        ("aws_elb", "elasticloadbalancing"),
+        ("aws_wafv2_", "wafv2"),
+        ("aws_dynamodb_", "dynamodb"),
+        ("aws_dax_", "dax"),
+        ("aws_elasticache_", "elasticache"),
+        ("aws_autoscaling_", "autoscaling"),
+        ("aws_launch_configuration", "autoscaling"),
+        ("aws_appautoscaling_", "application-autoscaling"),
+        ("aws_route53_", "route53"),
+        ("aws_cloudfront_", "cloudfront"),
+        ("aws_backup_", "backup"),
+        ("aws_secretsmanager_", "secretsmanager"),
+        ("aws_cloudtrail", "cloudtrail"),
+        ("aws_cloudwatch_log_", "logs"),
+        ("aws_cloudwatch_", "cloudwatch"),
+        ("aws_config_", "config"),
+        ("aws_kms_", "kms"),
+        ("aws_s3_", "s3"),
+        ("aws_guardduty_", "guardduty"),
+        ("aws_securityhub_", "securityhub"),
+    ];
+    for (prefix, service) in PREFIXES {
+        if kind.starts_with(prefix) {
+            return service;
+        }
+    }
+    "ec2"
+}
+
+#[cfg(test)]
+mod tests;

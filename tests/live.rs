@@ -1,0 +1,1099 @@
+//! `infracheck live` against moto's server mode: the tests start `moto_server` on a
+//! free 127.0.0.1 port, create resources in it with the AWS SDK (fake credentials,
+//! us-east-1 and us-west-2), run the binary with `--endpoint-url`, and check the
+//! findings. `MOTO_SERVER` names the binary (`.ci/run` installs it in a virtualenv);
+//! without it `moto_server` is looked up on PATH. When it is missing the tests are
+//! skipped with a message, except in CI (`CI=true`), where they fail.
+#![cfg(feature = "live")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::types as ec2t;
+
+const ACCOUNT: &str = "123456789012";
+const EAST: &str = "us-east-1";
+const WEST: &str = "us-west-2";
+
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Moto {
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+fn moto_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MOTO_SERVER").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("moto_server"))
+        .find(|p| p.is_file())
+}
+
+fn start_moto() -> Option<Moto> {
+    let Some(bin) = moto_binary() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("moto_server not found: CI must install it (.ci/run exports MOTO_SERVER)");
+        }
+        eprintln!(
+            "SKIPPED: moto_server not found (pip install 'moto[server]', or set MOTO_SERVER)"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: cannot start: {e}", bin.display()));
+    let moto = Moto { child, port };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "moto_server did not listen on port {port} within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(moto)
+}
+
+async fn sdk(moto: &Moto, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(moto.url())
+        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .load()
+        .await
+}
+
+fn s3(conf: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conf)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// S3 Control puts the account ID in front of the host name; moto serves it under
+/// the plain URL.
+#[derive(Debug)]
+struct Fixed(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Fixed {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// What is planted in the violating setup.
+#[derive(Clone, Copy, PartialEq)]
+enum Setup {
+    Compliant,
+    Violations,
+}
+
+/// Ids the assertions need.
+#[derive(Default, Debug)]
+struct Seeded {
+    vpcs: BTreeMap<&'static str, String>,
+    subnets: BTreeMap<String, String>,
+    ssh_rule: Option<String>,
+    templates: BTreeMap<String, String>,
+}
+
+async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
+    let vpcs = ec2.describe_vpcs().send().await.unwrap();
+    for v in vpcs.vpcs().iter().filter(|v| v.is_default() == Some(true)) {
+        let id = v.vpc_id().unwrap();
+        let subnets = ec2
+            .describe_subnets()
+            .filters(ec2t::Filter::builder().name("vpc-id").values(id).build())
+            .send()
+            .await
+            .unwrap();
+        for s in subnets.subnets() {
+            ec2.delete_subnet()
+                .subnet_id(s.subnet_id().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        let igws = ec2
+            .describe_internet_gateways()
+            .filters(
+                ec2t::Filter::builder()
+                    .name("attachment.vpc-id")
+                    .values(id)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        for g in igws.internet_gateways() {
+            let gid = g.internet_gateway_id().unwrap();
+            ec2.detach_internet_gateway()
+                .internet_gateway_id(gid)
+                .vpc_id(id)
+                .send()
+                .await
+                .unwrap();
+            ec2.delete_internet_gateway()
+                .internet_gateway_id(gid)
+                .send()
+                .await
+                .unwrap();
+        }
+        ec2.delete_vpc().vpc_id(id).send().await.unwrap();
+    }
+}
+
+fn tcp_from_cidr(port: i32, cidr: &str) -> ec2t::IpPermission {
+    ec2t::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .ip_ranges(ec2t::IpRange::builder().cidr_ip(cidr).build())
+        .build()
+}
+
+/// The network slice of the reference architecture in one region: a VPC with public
+/// and private subnets in two zones, internet and NAT gateways, route tables, a
+/// flow log, closed default security group, a load balancer and an application
+/// security group, a launch template; EBS encryption by default, GuardDuty and
+/// Security Hub.
+async fn seed_region(
+    conf: &SdkConfig,
+    region: &'static str,
+    cidr16: &str,
+    flow_log_bucket: &str,
+    setup: Setup,
+    seeded: &mut Seeded,
+) {
+    let ec2 = aws_sdk_ec2::Client::new(conf);
+    let violations = setup == Setup::Violations;
+    delete_default_vpc(&ec2).await;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block(format!("{cidr16}.0.0/16"))
+        .send()
+        .await
+        .unwrap();
+    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    seeded.vpcs.insert(region, vpc.clone());
+    let subnet = |name: &str, third: u8, az: &str| {
+        let ec2 = ec2.clone();
+        let vpc = vpc.clone();
+        let cidr = format!("{cidr16}.{third}.0/24");
+        let az = format!("{region}{az}");
+        let name = format!("{region}-{name}");
+        async move {
+            let s = ec2
+                .create_subnet()
+                .vpc_id(vpc)
+                .cidr_block(cidr)
+                .availability_zone(az)
+                .send()
+                .await
+                .unwrap();
+            (name, s.subnet().unwrap().subnet_id().unwrap().to_string())
+        }
+    };
+    let public = [
+        subnet("public-a", 0, "a").await,
+        subnet("public-b", 1, "b").await,
+    ];
+    let private = [
+        subnet("private-a", 10, "a").await,
+        subnet("private-b", 11, "b").await,
+    ];
+    for (name, id) in public.iter().chain(&private) {
+        seeded.subnets.insert(name.clone(), id.clone());
+    }
+    if violations && region == EAST {
+        ec2.modify_subnet_attribute()
+            .subnet_id(&private[1].1)
+            .map_public_ip_on_launch(ec2t::AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .unwrap();
+    }
+    let igw = ec2.create_internet_gateway().send().await.unwrap();
+    let igw = igw
+        .internet_gateway()
+        .unwrap()
+        .internet_gateway_id()
+        .unwrap()
+        .to_string();
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+    let public_rt = ec2.create_route_table().vpc_id(&vpc).send().await.unwrap();
+    let public_rt = public_rt
+        .route_table()
+        .unwrap()
+        .route_table_id()
+        .unwrap()
+        .to_string();
+    ec2.create_route()
+        .route_table_id(&public_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .gateway_id(&igw)
+        .send()
+        .await
+        .unwrap();
+    for (_, s) in &public {
+        ec2.associate_route_table()
+            .route_table_id(&public_rt)
+            .subnet_id(s)
+            .send()
+            .await
+            .unwrap();
+    }
+    let eip = ec2
+        .allocate_address()
+        .domain(ec2t::DomainType::Vpc)
+        .send()
+        .await
+        .unwrap();
+    let nat = ec2
+        .create_nat_gateway()
+        .subnet_id(&public[0].1)
+        .allocation_id(eip.allocation_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let nat = nat
+        .nat_gateway()
+        .unwrap()
+        .nat_gateway_id()
+        .unwrap()
+        .to_string();
+    let private_rt = ec2.create_route_table().vpc_id(&vpc).send().await.unwrap();
+    let private_rt = private_rt
+        .route_table()
+        .unwrap()
+        .route_table_id()
+        .unwrap()
+        .to_string();
+    ec2.create_route()
+        .route_table_id(&private_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .nat_gateway_id(&nat)
+        .send()
+        .await
+        .unwrap();
+    for (_, s) in &private {
+        ec2.associate_route_table()
+            .route_table_id(&private_rt)
+            .subnet_id(s)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // The default security group: no rules (unless the violation keeps them).
+    if !(violations && region == WEST) {
+        let groups = ec2
+            .describe_security_groups()
+            .filters(ec2t::Filter::builder().name("vpc-id").values(&vpc).build())
+            .send()
+            .await
+            .unwrap();
+        for g in groups.security_groups() {
+            if g.group_name() != Some("default") {
+                continue;
+            }
+            let id = g.group_id().unwrap();
+            if !g.ip_permissions().is_empty() {
+                ec2.revoke_security_group_ingress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(g.ip_permissions().to_vec()))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            if !g.ip_permissions_egress().is_empty() {
+                ec2.revoke_security_group_egress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    if !(violations && region == WEST) {
+        ec2.create_flow_logs()
+            .resource_ids(&vpc)
+            .resource_type(ec2t::FlowLogsResourceType::Vpc)
+            .traffic_type(ec2t::TrafficType::All)
+            .log_destination_type(ec2t::LogDestinationType::S3)
+            .log_destination(format!("arn:aws:s3:::{flow_log_bucket}"))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // Load balancer and application security groups.
+    let lb_sg = ec2
+        .create_security_group()
+        .group_name("lb")
+        .description("load balancer")
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+    let lb_sg = lb_sg.group_id().unwrap().to_string();
+    ec2.authorize_security_group_ingress()
+        .group_id(&lb_sg)
+        .ip_permissions(tcp_from_cidr(443, &format!("{cidr16}.0.0/16")))
+        .send()
+        .await
+        .unwrap();
+    let app_sg = ec2
+        .create_security_group()
+        .group_name("app")
+        .description("application")
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+    let app_sg = app_sg.group_id().unwrap().to_string();
+    ec2.authorize_security_group_ingress()
+        .group_id(&app_sg)
+        .ip_permissions(
+            ec2t::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(8080)
+                .to_port(8080)
+                .user_id_group_pairs(ec2t::UserIdGroupPair::builder().group_id(&lb_sg).build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    if violations && region == EAST {
+        let ssh = ec2
+            .create_security_group()
+            .group_name("ssh")
+            .description("bastion")
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap();
+        let ssh = ssh.group_id().unwrap().to_string();
+        ec2.authorize_security_group_ingress()
+            .group_id(&ssh)
+            .ip_permissions(tcp_from_cidr(22, "0.0.0.0/0"))
+            .send()
+            .await
+            .unwrap();
+        let rules = ec2
+            .describe_security_group_rules()
+            .filters(
+                ec2t::Filter::builder()
+                    .name("group-id")
+                    .values(&ssh)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        seeded.ssh_rule = rules
+            .security_group_rules()
+            .iter()
+            .find(|r| r.is_egress() != Some(true))
+            .and_then(|r| r.security_group_rule_id())
+            .map(str::to_string);
+    }
+
+    let tokens = if violations && region == EAST {
+        ec2t::LaunchTemplateHttpTokensState::Optional
+    } else {
+        ec2t::LaunchTemplateHttpTokensState::Required
+    };
+    let lt = ec2
+        .create_launch_template()
+        .launch_template_name("app")
+        .launch_template_data(
+            ec2t::RequestLaunchTemplateData::builder()
+                .image_id("ami-12c6146b")
+                .instance_type(ec2t::InstanceType::T3Micro)
+                .iam_instance_profile(
+                    ec2t::LaunchTemplateIamInstanceProfileSpecificationRequest::builder()
+                        .name("app-ssm")
+                        .build(),
+                )
+                .metadata_options(
+                    ec2t::LaunchTemplateInstanceMetadataOptionsRequest::builder()
+                        .http_tokens(tokens)
+                        .http_endpoint(ec2t::LaunchTemplateInstanceMetadataEndpointState::Enabled)
+                        .build(),
+                )
+                .security_group_ids(&app_sg)
+                .block_device_mappings(
+                    ec2t::LaunchTemplateBlockDeviceMappingRequest::builder()
+                        .device_name("/dev/xvda")
+                        .ebs(
+                            ec2t::LaunchTemplateEbsBlockDeviceRequest::builder()
+                                .encrypted(true)
+                                .volume_size(8)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .tag_specifications(
+            ec2t::TagSpecification::builder()
+                .resource_type(ec2t::ResourceType::LaunchTemplate)
+                .set_tags(Some(
+                    TAGS.iter()
+                        .map(|(k, v)| ec2t::Tag::builder().key(*k).value(*v).build())
+                        .collect(),
+                ))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    seeded.templates.insert(
+        region.to_string(),
+        lt.launch_template()
+            .unwrap()
+            .launch_template_id()
+            .unwrap()
+            .to_string(),
+    );
+
+    tag_all(&ec2, &vpc).await;
+    if !(violations && region == WEST) {
+        ec2.enable_ebs_encryption_by_default().send().await.unwrap();
+        let mut detector = aws_sdk_guardduty::Client::new(conf)
+            .create_detector()
+            .enable(true);
+        for (k, v) in TAGS {
+            detector = detector.tags(k, v);
+        }
+        detector.send().await.unwrap();
+        aws_sdk_securityhub::Client::new(conf)
+            .enable_security_hub()
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The cost-allocation tags of the reference architecture.
+const TAGS: [(&str, &str); 3] = [
+    ("Environment", "prod"),
+    ("Owner", "platform"),
+    ("CostCenter", "cc-1"),
+];
+
+/// Tags every EC2 resource of the VPC (and the region's launch templates and flow
+/// logs) with [`TAGS`], in one call.
+async fn tag_all(ec2: &aws_sdk_ec2::Client, vpc: &str) {
+    let in_vpc = || ec2t::Filter::builder().name("vpc-id").values(vpc).build();
+    let mut ids: Vec<String> = vec![vpc.to_string()];
+    let subnets = ec2
+        .describe_subnets()
+        .filters(in_vpc())
+        .send()
+        .await
+        .unwrap();
+    ids.extend(
+        subnets
+            .subnets()
+            .iter()
+            .filter_map(|s| s.subnet_id().map(str::to_string)),
+    );
+    let tables = ec2
+        .describe_route_tables()
+        .filters(in_vpc())
+        .send()
+        .await
+        .unwrap();
+    ids.extend(
+        tables
+            .route_tables()
+            .iter()
+            .filter_map(|t| t.route_table_id().map(str::to_string)),
+    );
+    let igws = ec2
+        .describe_internet_gateways()
+        .filters(
+            ec2t::Filter::builder()
+                .name("attachment.vpc-id")
+                .values(vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ids.extend(
+        igws.internet_gateways()
+            .iter()
+            .filter_map(|g| g.internet_gateway_id().map(str::to_string)),
+    );
+    let nats = ec2.describe_nat_gateways().send().await.unwrap();
+    ids.extend(
+        nats.nat_gateways()
+            .iter()
+            .filter(|n| n.vpc_id() == Some(vpc))
+            .filter_map(|n| n.nat_gateway_id().map(str::to_string)),
+    );
+    let groups = ec2
+        .describe_security_groups()
+        .filters(in_vpc())
+        .send()
+        .await
+        .unwrap();
+    let group_ids: Vec<String> = groups
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_id().map(str::to_string))
+        .collect();
+    ids.extend(group_ids.iter().cloned());
+    let rules = ec2.describe_security_group_rules().send().await.unwrap();
+    ids.extend(
+        rules
+            .security_group_rules()
+            .iter()
+            .filter(|r| {
+                r.group_id()
+                    .is_some_and(|g| group_ids.iter().any(|x| x == g))
+            })
+            .filter_map(|r| r.security_group_rule_id().map(str::to_string)),
+    );
+    let logs = ec2.describe_flow_logs().send().await.unwrap();
+    ids.extend(
+        logs.flow_logs()
+            .iter()
+            .filter(|f| f.resource_id() == Some(vpc))
+            .filter_map(|f| f.flow_log_id().map(str::to_string)),
+    );
+    let lts = ec2.describe_launch_templates().send().await.unwrap();
+    ids.extend(
+        lts.launch_templates()
+            .iter()
+            .filter_map(|t| t.launch_template_id().map(str::to_string)),
+    );
+    let mut req = ec2.create_tags().set_resources(Some(ids));
+    for (k, v) in TAGS {
+        req = req.tags(ec2t::Tag::builder().key(k).value(v).build());
+    }
+    req.send().await.unwrap();
+}
+
+/// A bucket in `region`; compliant: encrypted, versioned, with a lifecycle rule, a
+/// public access block and a policy that denies requests without TLS.
+async fn seed_bucket(conf: &SdkConfig, region: &str, name: &str, compliant: bool) {
+    let s3 = s3(conf);
+    let mut create = s3.create_bucket().bucket(name);
+    if region != EAST {
+        create = create.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                .build(),
+        );
+    }
+    create.send().await.unwrap();
+    use aws_sdk_s3::types as t;
+    let tags: Vec<t::Tag> = TAGS
+        .iter()
+        .chain(&[("DataClassification", "internal")])
+        .map(|(k, v)| t::Tag::builder().key(*k).value(*v).build().unwrap())
+        .collect();
+    s3.put_bucket_tagging()
+        .bucket(name)
+        .tagging(
+            t::Tagging::builder()
+                .set_tag_set(Some(tags))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    if !compliant {
+        return;
+    }
+    s3.put_bucket_encryption()
+        .bucket(name)
+        .server_side_encryption_configuration(
+            t::ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    t::ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            t::ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(t::ServerSideEncryption::Aes256)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_versioning()
+        .bucket(name)
+        .versioning_configuration(
+            t::VersioningConfiguration::builder()
+                .status(t::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_lifecycle_configuration()
+        .bucket(name)
+        .lifecycle_configuration(
+            t::BucketLifecycleConfiguration::builder()
+                .rules(
+                    t::LifecycleRule::builder()
+                        .id("tiering")
+                        .status(t::ExpirationStatus::Enabled)
+                        .filter(t::LifecycleRuleFilter::builder().prefix("").build())
+                        .transitions(
+                            t::Transition::builder()
+                                .days(30)
+                                .storage_class(t::TransitionStorageClass::IntelligentTiering)
+                                .build(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_public_access_block()
+        .bucket(name)
+        .public_access_block_configuration(
+            t::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .block_public_policy(true)
+                .ignore_public_acls(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [format!("arn:aws:s3:::{name}"), format!("arn:aws:s3:::{name}/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    });
+    s3.put_bucket_policy()
+        .bucket(name)
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn seed(moto: &Moto, setup: Setup) -> Seeded {
+    let mut seeded = Seeded::default();
+    let east = sdk(moto, EAST).await;
+    let west = sdk(moto, WEST).await;
+    seed_bucket(&east, EAST, "ic-logs-east", true).await;
+    seed_bucket(&west, WEST, "ic-logs-west", true).await;
+    seed_region(&east, EAST, "10.0", "ic-logs-east", setup, &mut seeded).await;
+    // The violation: the secondary VPC overlaps the primary one.
+    let west_cidr = if setup == Setup::Violations {
+        "10.0"
+    } else {
+        "10.1"
+    };
+    seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
+    if setup == Setup::Violations {
+        seed_bucket(&east, EAST, "ic-planted-plain", false).await;
+    } else {
+        aws_sdk_s3control::Client::from_conf(
+            aws_sdk_s3control::config::Builder::from(&east)
+                .endpoint_resolver(Fixed(moto.url()))
+                .build(),
+        )
+        .put_public_access_block()
+        .account_id(ACCOUNT)
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .block_public_policy(true)
+                .ignore_public_acls(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    }
+    seeded
+}
+
+/// Runs `infracheck live` with fake credentials; returns the exit code, the JSON
+/// report and standard error.
+fn live(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let mut all = vec![
+        "live",
+        "--regions",
+        "us-east-1,us-west-2",
+        "--fail-on",
+        "never",
+    ];
+    all.extend(args);
+    let report_arg = format!("json={}", report.display());
+    all.extend(["-f", &report_arg]);
+    let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(&all)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("INFRACHECK_TIMINGS", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let code = o.status.code().unwrap_or(-1);
+    let doc = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (code, doc, stderr)
+}
+
+/// (rule, address) of every result with `status`.
+fn with_status(doc: &serde_json::Value, status: &str) -> BTreeSet<(String, String)> {
+    doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == status)
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap().to_string(),
+                r["address"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rules_with(doc: &serde_json::Value, status: &str) -> BTreeSet<String> {
+    with_status(doc, status)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect()
+}
+
+fn addr(kind: &str, region: &str, id: &str) -> String {
+    format!("{kind}.{ACCOUNT}/{region}/{id}")
+}
+
+fn set(items: &[(&str, String)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(r, a)| (r.to_string(), a.clone()))
+        .collect()
+}
+
+/// The rules whose data the collectors read completely (EC2/VPC, S3, GuardDuty,
+/// Security Hub): on a compliant account they pass.
+const COVERED_RULES: &[&str] = &[
+    "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-007", "SG-003", "EC2-002",
+    "EC2-004", "S3-001", "S3-002", "S3-003", "S3-004", "S3-005", "GD-001", "SH-001",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compliant_account_has_no_failed_findings() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = seed(&moto, Setup::Compliant).await;
+    let (code, doc, stderr) = live(&["--endpoint-url", &moto.url()], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    eprintln!(
+        "{}",
+        stderr
+            .lines()
+            .find(|l| l.starts_with("live:"))
+            .unwrap_or("")
+    );
+    assert_eq!(doc["source"]["kind"], "live");
+    let failed = with_status(&doc, "FAILED");
+    assert!(
+        failed.is_empty(),
+        "FAILED on a compliant account: {failed:#?}"
+    );
+    // Every covered rule passes somewhere and is never UNKNOWN.
+    let passed_rules = rules_with(&doc, "PASSED");
+    let unknown = with_status(&doc, "UNKNOWN");
+    for rule in COVERED_RULES {
+        assert!(passed_rules.contains(*rule), "{rule} has no PASSED outcome");
+        let u: Vec<_> = unknown.iter().filter(|(r, _)| r == rule).collect();
+        assert!(u.is_empty(), "{rule} UNKNOWN: {u:?}");
+    }
+    // The exact PASSED outcomes of a few rules: per VPC, per bucket, per region.
+    let passed = with_status(&doc, "PASSED");
+    let only = |rule: &str| -> BTreeSet<(String, String)> {
+        passed.iter().filter(|(r, _)| r == rule).cloned().collect()
+    };
+    let vpcs: Vec<(&str, String)> = [EAST, WEST]
+        .iter()
+        .map(|r| ("NET-005", addr("aws_vpc", r, &seeded.vpcs[r])))
+        .collect();
+    assert_eq!(only("NET-005"), set(&vpcs));
+    let buckets = [
+        ("S3-002", addr("aws_s3_bucket", EAST, "ic-logs-east")),
+        ("S3-002", addr("aws_s3_bucket", WEST, "ic-logs-west")),
+    ];
+    assert_eq!(only("S3-002"), set(&buckets));
+    assert_eq!(
+        only("GD-001"),
+        set(&[
+            ("GD-001", "region/us-east-1".to_string()),
+            ("GD-001", "region/us-west-2".to_string()),
+        ])
+    );
+    assert_eq!(
+        only("EC2-002"),
+        set(&[
+            (
+                "EC2-002",
+                addr("aws_launch_template", EAST, &seeded.templates[EAST])
+            ),
+            (
+                "EC2-002",
+                addr("aws_launch_template", WEST, &seeded.templates[WEST])
+            ),
+        ])
+    );
+    // Live mode lists what it does not collect yet as coverage gaps.
+    let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
+    assert!(
+        gaps.iter().all(|g| g["reason"] == "not_collected"),
+        "{gaps:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planted_violations_are_the_failed_findings() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = seed(&moto, Setup::Violations).await;
+    let (code, doc, stderr) = live(&["--endpoint-url", &moto.url()], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let failed = with_status(&doc, "FAILED");
+    let east_vpc = addr("aws_vpc", EAST, &seeded.vpcs[EAST]);
+    let west_vpc = addr("aws_vpc", WEST, &seeded.vpcs[WEST]);
+    let ssh_rule = addr(
+        "aws_vpc_security_group_ingress_rule",
+        EAST,
+        seeded.ssh_rule.as_deref().expect("the SSH rule's ID"),
+    );
+    let plain = addr("aws_s3_bucket", EAST, "ic-planted-plain");
+    let expected = set(&[
+        ("NET-001", east_vpc.clone()),
+        ("NET-001", west_vpc.clone()),
+        (
+            "NET-004",
+            addr("aws_subnet", EAST, &seeded.subnets["us-east-1-private-b"]),
+        ),
+        ("NET-005", west_vpc.clone()),
+        ("NET-007", west_vpc.clone()),
+        ("SG-001", ssh_rule.clone()),
+        ("SG-003", ssh_rule.clone()),
+        (
+            "EC2-002",
+            addr("aws_launch_template", EAST, &seeded.templates[EAST]),
+        ),
+        (
+            "EC2-004",
+            addr("aws_ebs_encryption_by_default", WEST, "default"),
+        ),
+        ("S3-001", plain.clone()),
+        ("S3-002", plain.clone()),
+        ("S3-003", plain.clone()),
+        ("S3-004", plain.clone()),
+        ("S3-005", plain.clone()),
+        ("GD-001", "region/us-west-2".to_string()),
+        ("SH-001", "region/us-west-2".to_string()),
+    ]);
+    let covered: BTreeSet<&str> = COVERED_RULES.iter().copied().chain(["SG-001"]).collect();
+    let failed_covered: BTreeSet<_> = failed
+        .iter()
+        .filter(|(r, _)| covered.contains(r.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(
+        failed_covered, expected,
+        "all FAILED: {failed:#?}\ngaps: {:#}",
+        doc["coverage_gaps"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
+    let Some(moto) = start_moto() else { return };
+    seed(&moto, Setup::Compliant).await;
+    // GuardDuty answers nothing: its endpoint is a closed port. The rest comes from
+    // the standard AWS_ENDPOINT_URL variable instead of --endpoint-url.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed_url = format!("http://127.0.0.1:{closed}");
+    let (code, doc, stderr) = live(
+        &[],
+        &[
+            ("AWS_ENDPOINT_URL", &moto.url()),
+            ("AWS_ENDPOINT_URL_GUARDDUTY", &closed_url),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let gaps = doc["coverage_gaps"].as_array().unwrap();
+    let unreadable: BTreeSet<(String, String)> = gaps
+        .iter()
+        .filter(|g| g["reason"] == "unreadable")
+        .map(|g| {
+            (
+                g["service"].as_str().unwrap().to_string(),
+                g["region"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unreadable,
+        [("guardduty", EAST), ("guardduty", WEST)]
+            .iter()
+            .map(|(s, r)| (s.to_string(), r.to_string()))
+            .collect(),
+        "{gaps:#?}"
+    );
+    let gd: BTreeMap<String, String> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule_id"] == "GD-001")
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        gd,
+        [
+            ("region/us-east-1", "UNKNOWN"),
+            ("region/us-west-2", "UNKNOWN")
+        ]
+        .iter()
+        .map(|(a, s)| (a.to_string(), s.to_string()))
+        .collect()
+    );
+    // The other services were read: their rules still pass.
+    assert!(rules_with(&doc, "PASSED").contains("S3-001"));
+    assert!(
+        rules_with(&doc, "FAILED").is_empty(),
+        "{:#?}",
+        with_status(&doc, "FAILED")
+    );
+
+    // The table names the gaps in its summary line.
+    let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args([
+            "live",
+            "--regions",
+            "us-east-1,us-west-2",
+            "--rules",
+            "GD-001",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_ENDPOINT_URL_GUARDDUTY", &closed_url)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        table.contains("coverage gap: guardduty in us-west-2 could not be read"),
+        "{table}"
+    );
+    assert!(
+        table.contains("coverage gaps (rules that need their data give UNKNOWN)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn nothing_readable_is_exit_code_2() {
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, _, stderr) = live(
+        &["--endpoint-url", &format!("http://127.0.0.1:{closed}")],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("infracheck: error: cannot read the AWS account"),
+        "{stderr}"
+    );
+}
