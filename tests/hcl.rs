@@ -343,10 +343,18 @@ fn data_sources_backend_and_policy_documents() {
     let p = json(res(&scan, "aws_iam_policy.static"));
     let doc: serde_json::Value = serde_json::from_str(p["policy"].as_str().unwrap()).unwrap();
     assert_eq!(doc["Statement"][0]["Action"], "s3:GetObject");
-    // One that uses a bucket ARN is unknown, and refers to the bucket.
+    // One that uses a bucket ARN is unknown until the data source is read: the policy
+    // refers to the data source (as in a plan), whose statements are known.
     let bp = res(&scan, "aws_s3_bucket_policy.logs");
     assert!(bp.unknown.contains(&"policy".to_string()));
-    assert!(bp.references["policy"].contains(&"aws_s3_bucket.logs[0]".to_string()));
+    assert_eq!(
+        bp.references["policy"],
+        vec!["data.aws_iam_policy_document.deny_http".to_string()]
+    );
+    let doc = res(&scan, "data.aws_iam_policy_document.deny_http");
+    assert!(doc.unknown.contains(&"json".to_string()));
+    assert!(doc.unknown.contains(&"statement.0.resources.0".to_string()));
+    assert_eq!(json(doc)["statement"][0]["effect"], "Deny");
 
     let backend = res(&scan, "terraform.backend");
     assert_eq!(backend.kind, "terraform_backend");
@@ -475,4 +483,48 @@ fn bad_directories_and_flags_exit_2() {
         String::from_utf8_lossy(&o.stderr).trim_end(),
         "infracheck: error: --var: no variable \"nope\" is declared in the root module"
     );
+}
+
+#[test]
+fn values_of_sensitive_variables_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"
+variable "secret" {
+  sensitive = true
+}
+locals {
+  wrapped = "user:${var.secret}"
+}
+resource "aws_secretsmanager_secret_version" "v" {
+  secret_id     = "x"
+  secret_string = local.wrapped
+}
+resource "aws_ssm_parameter" "p" {
+  name  = "p"
+  type  = "SecureString"
+  value = "plain"
+  description = var.secret
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "terraform.tfvars",
+        "secret = \"NOT-A-REAL-SECRET\"\n",
+    );
+    let scan = load(dir.path());
+    for r in &scan.resources {
+        let text = r.values.to_json_str().unwrap();
+        assert!(!text.contains("NOT-A-REAL-SECRET"), "{}: {text}", r.address);
+    }
+    let v = json(res(&scan, "aws_secretsmanager_secret_version.v"));
+    assert_eq!(v["secret_string"], "(sensitive)");
+    let p = json(res(&scan, "aws_ssm_parameter.p"));
+    assert_eq!(p["description"], "(sensitive)");
+    // Sensitive in the provider's schema.
+    assert_eq!(p["value"], "(sensitive)");
+    assert_eq!(p["name"], "p");
 }

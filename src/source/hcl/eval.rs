@@ -37,6 +37,8 @@ pub struct Evaluated {
     pub refs: BTreeSet<String>,
     /// The expression could not be evaluated (its value is unknown as a whole).
     pub failed: bool,
+    /// The value comes from a sensitive variable (or output): redacted in the model.
+    pub sensitive: bool,
 }
 
 impl Evaluated {
@@ -45,6 +47,7 @@ impl Evaluated {
             value,
             refs: BTreeSet::new(),
             failed: false,
+            sensitive: false,
         }
     }
 }
@@ -115,6 +118,7 @@ pub struct Field {
     /// `bucket`, `rule.0.apply_server_side_encryption_by_default.0.sse_algorithm`.
     pub path: String,
     pub refs: BTreeSet<String>,
+    pub sensitive: bool,
 }
 
 /// One resource instance, evaluated.
@@ -360,6 +364,12 @@ impl Evaluator {
                 },
             }
         };
+        let mut result = result;
+        let declared = decl
+            .as_ref()
+            .and_then(|d| d.body.attr("sensitive"))
+            .is_some_and(|a| matches!(a.expr, Expression::Bool(true)));
+        result.sensitive |= declared;
         self.memo.insert(key, result.clone());
         Ok(result)
     }
@@ -416,6 +426,11 @@ impl Evaluator {
             }
             None => Evaluated::known(Value::Null),
         };
+        let mut r = r;
+        r.sensitive |= block
+            .body
+            .attr("sensitive")
+            .is_some_and(|a| matches!(a.expr, Expression::Bool(true)));
         self.memo.insert(key, r.clone());
         Ok(r)
     }
@@ -641,6 +656,7 @@ impl Evaluator {
         name: &str,
         outputs: &Option<BTreeSet<String>>,
         refs: &mut Vec<(Option<InstanceKey>, BTreeSet<String>)>,
+        sensitive: &mut bool,
     ) -> Result<Value, HclError> {
         let children = self.call_children(inst, name)?;
         let (shape, list) = match children {
@@ -661,6 +677,7 @@ impl Evaluator {
                     continue; // reported by the caller's check
                 }
                 let e = self.output_value(child, &o)?;
+                *sensitive |= e.sensitive;
                 these.extend(e.refs.iter().cloned());
                 obj.insert(o, e.value);
             }
@@ -898,6 +915,7 @@ impl Evaluator {
             fields.push(Field {
                 path: join(&a.name),
                 refs: e.refs,
+                sensitive: e.sensitive,
             });
             out.insert(a.name.clone(), e.value);
         }
@@ -958,6 +976,7 @@ impl Evaluator {
                         fields.push(Field {
                             path: join(&kind),
                             refs,
+                            sensitive: e.sensitive,
                         });
                         continue;
                     }
@@ -1076,6 +1095,7 @@ impl Evaluator {
         // The values of the names, and the references behind them.
         let mut ctx = Context::new();
         let mut refs: BTreeSet<String> = BTreeSet::new();
+        let mut sensitive = false;
         for f in &needs.funcs {
             if !funcs::known(f) {
                 self.warn(format!(
@@ -1089,6 +1109,7 @@ impl Evaluator {
             let mut o = Map::new();
             for v in &needs.vars {
                 let e = self.var_value(inst, v)?;
+                sensitive |= e.sensitive;
                 refs.extend(e.refs);
                 o.insert(v.clone(), e.value);
             }
@@ -1098,6 +1119,7 @@ impl Evaluator {
             let mut o = Map::new();
             for l in &needs.locals {
                 let e = self.local_value(inst, l)?;
+                sensitive |= e.sensitive;
                 refs.extend(e.refs);
                 o.insert(l.clone(), e.value);
             }
@@ -1113,7 +1135,7 @@ impl Evaluator {
                     }
                 }
                 let mut by_instance = Vec::new();
-                let v = self.module_object(inst, m, outs, &mut by_instance)?;
+                let v = self.module_object(inst, m, outs, &mut by_instance, &mut sensitive)?;
                 o.insert(m.clone(), v);
                 for (_, index) in needs.module_refs.iter().filter(|(n, _)| n == m) {
                     let sel = self.index_value(index.as_ref(), scope, &needs);
@@ -1186,6 +1208,7 @@ impl Evaluator {
                     value,
                     refs,
                     failed: false,
+                    sensitive,
                 })
             }
             Err(_) => {
@@ -1198,6 +1221,7 @@ impl Evaluator {
                     value: marker(&refs),
                     refs,
                     failed: true,
+                    sensitive,
                 })
             }
         }

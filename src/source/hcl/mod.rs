@@ -364,6 +364,11 @@ fn to_resource(
         }
     }
 
+    // Values that come from sensitive variables, redacted as a plan does.
+    for f in ri.fields.iter().filter(|f| f.sensitive) {
+        redact_path(&mut rv, &f.path);
+    }
+
     let mut references: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut unresolved = Vec::new();
     for f in &ri.fields {
@@ -411,6 +416,31 @@ fn to_resource(
             end_line: block.end_line,
         }),
     })
+}
+
+/// Replaces the known value at a dotted path (`a.0.b`) with [`crate::model::REDACTED`].
+fn redact_path(v: &mut regorus::Value, path: &str) {
+    let mut cur = v;
+    for part in path.split('.') {
+        let next = match cur {
+            regorus::Value::Object(_) => cur
+                .as_object_mut()
+                .ok()
+                .and_then(|o| o.get_mut(&regorus::Value::from(part))),
+            regorus::Value::Array(_) => match part.parse::<usize>() {
+                Ok(i) => cur.as_array_mut().ok().and_then(|a| a.get_mut(i)),
+                Err(_) => None,
+            },
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+    if *cur != regorus::Value::Null {
+        *cur = regorus::Value::from(crate::model::REDACTED);
+    }
 }
 
 /// `terraform { backend "s3" {...} }` as the pseudo-resource `terraform.backend`
