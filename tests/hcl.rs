@@ -528,3 +528,33 @@ resource "aws_ssm_parameter" "p" {
     assert_eq!(p["value"], "(sensitive)");
     assert_eq!(p["name"], "p");
 }
+
+#[test]
+fn tf_dir_locates_local_and_installed_modules() {
+    use infracheck::model::{Mode, ModulePath};
+    let dir = tree();
+    // A registry module that `terraform init` installed: located, never downloaded.
+    write(
+        dir.path(),
+        ".terraform/modules/modules.json",
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"remote","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/remote"}]}"#,
+    );
+    write(
+        dir.path(),
+        ".terraform/modules/remote/main.tf",
+        "\nresource \"aws_vpc\" \"this\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n",
+    );
+    let locs = infracheck::source::hcl::locate(dir.path()).unwrap();
+    let at = |module: &str, kind: &str, name: &str| {
+        let m = ModulePath::parse(module).unwrap();
+        locs.find(&m, Mode::Managed, kind, name).cloned()
+    };
+    let vpc = at(r#"module.net["b"]"#, "aws_vpc", "this").unwrap();
+    assert!(vpc.file.ends_with("modules/net/main.tf"), "{}", vpc.file);
+    assert_eq!((vpc.line, vpc.end_line), (7, 10));
+    let remote = at("module.remote", "aws_vpc", "this").unwrap();
+    assert!(remote.file.ends_with(".terraform/modules/remote/main.tf"));
+    assert_eq!(remote.line, 2);
+    assert!(at("", "aws_s3_bucket", "logs").is_some());
+    assert!(at("", "aws_s3_bucket", "nope").is_none());
+}

@@ -541,9 +541,13 @@ impl Locations {
 
 /// Reads the `.tf` sources in `dir` and the local modules they call (by their
 /// literal `source`), without evaluating anything: where each block is.
+///
+/// Remote modules are located in the directories `terraform init` installed them in,
+/// when `.terraform/modules/modules.json` lists them (nothing is downloaded).
 pub fn locate(dir: &Path) -> Result<Locations, HclError> {
     let mut files = Files::default();
     let root = load_module(dir, &mut files, None)?;
+    let installed = installed_modules(dir);
     let mut out = Locations::default();
     let mut stack: Vec<(Vec<String>, ModuleDef, usize)> = vec![(Vec::new(), root, 0)];
     while let Some((path, module, depth)) = stack.pop() {
@@ -568,16 +572,48 @@ pub fn locate(dir: &Path) -> Result<Locations, HclError> {
             else {
                 continue;
             };
-            if !(source.starts_with("./") || source.starts_with("../")) {
-                continue;
-            }
-            let child_dir = module.dir.join(&source);
-            let file = files.display(call.file).to_string();
-            let child = load_module(&child_dir, &mut files, Some((&file, call.line)))?;
             let mut p = path.clone();
             p.push(call.labels[0].clone());
+            let child_dir = if source.starts_with("./") || source.starts_with("../") {
+                module.dir.join(&source)
+            } else {
+                match installed.get(&p.join(".")) {
+                    Some(d) if d.is_dir() => d.clone(),
+                    _ => continue,
+                }
+            };
+            let file = files.display(call.file).to_string();
+            let child = load_module(&child_dir, &mut files, Some((&file, call.line)))?;
             stack.push((p, child, depth + 1));
         }
     }
     Ok(out)
+}
+
+/// `.terraform/modules/modules.json`: module call path (`app.inner`) -> directory.
+fn installed_modules(dir: &Path) -> BTreeMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key", default)]
+        key: String,
+        #[serde(rename = "Dir", default)]
+        dir: String,
+    }
+    let path = dir.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    let Ok(m) = serde_json::from_str::<Manifest>(&text) else {
+        return BTreeMap::new();
+    };
+    m.modules
+        .into_iter()
+        .filter(|e| !e.key.is_empty() && !e.dir.is_empty())
+        .map(|e| (e.key, dir.join(e.dir)))
+        .collect()
 }

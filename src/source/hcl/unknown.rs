@@ -14,6 +14,10 @@ use hcl::Value;
 const OPEN: char = '\u{F8F0}';
 const CLOSE: char = '\u{F8F1}';
 const SEP: char = '\u{F8F2}';
+/// Quotes and backslashes of addresses (`aws_subnet.a["x"]`) are stored as these, so
+/// that a marker survives `jsonencode` unchanged.
+const QUOTE: char = '\u{F8F3}';
+const BACKSLASH: char = '\u{F8F4}';
 
 /// A marker for a value unknown until apply, depending on `addresses`.
 pub fn marker<'a>(addresses: impl IntoIterator<Item = &'a String>) -> Value {
@@ -23,7 +27,11 @@ pub fn marker<'a>(addresses: impl IntoIterator<Item = &'a String>) -> Value {
         if i > 0 {
             s.push(SEP);
         }
-        s.push_str(a);
+        s.extend(a.chars().map(|c| match c {
+            '"' => QUOTE,
+            '\\' => BACKSLASH,
+            c => c,
+        }));
     }
     s.push(CLOSE);
     Value::String(s)
@@ -64,7 +72,15 @@ pub fn str_addresses(s: &str, out: &mut BTreeSet<String>) {
         let end = after.find(CLOSE).unwrap_or(after.len());
         for a in after[..end].split(SEP) {
             if !a.is_empty() {
-                out.insert(a.to_string());
+                out.insert(
+                    a.chars()
+                        .map(|c| match c {
+                            QUOTE => '"',
+                            BACKSLASH => '\\',
+                            c => c,
+                        })
+                        .collect(),
+                );
             }
         }
         rest = after.get(end + CLOSE.len_utf8()..).unwrap_or("");
@@ -110,5 +126,14 @@ mod tests {
             vec!["aws_s3_bucket.b", "aws_vpc.x[0]"]
         );
         assert!(!contains_unknown(&Value::from("plain")));
+        // Through JSON encoding, which escapes quotes.
+        let m = marker(&[r#"aws_subnet.a["x"]"#.to_string()]);
+        let json = serde_json::to_string(&serde_json::json!({ "r": m.as_str().unwrap() })).unwrap();
+        let mut out = BTreeSet::new();
+        str_addresses(&json, &mut out);
+        assert_eq!(
+            out.into_iter().collect::<Vec<_>>(),
+            vec![r#"aws_subnet.a["x"]"#]
+        );
     }
 }
