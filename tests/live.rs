@@ -1074,6 +1074,41 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
         table.contains("coverage gap: guardduty in us-west-2 could not be read"),
         "{table}"
     );
+    // So do the other formats.
+    let dir = tempfile::tempdir().unwrap();
+    let file = |ext: &str| dir.path().join(format!("r.{ext}")).display().to_string();
+    let formats = ["sarif", "junit", "markdown", "github"];
+    let mut args = vec![
+        "live",
+        "--regions",
+        "us-east-1,us-west-2",
+        "--rules",
+        "GD-001",
+    ];
+    let specs: Vec<String> = formats.iter().map(|f| format!("{f}={}", file(f))).collect();
+    for spec in &specs {
+        args.extend(["-f", spec]);
+    }
+    let status = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_ENDPOINT_URL_GUARDDUTY", &closed_url)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for f in formats {
+        let text = std::fs::read_to_string(file(f)).unwrap();
+        assert!(
+            text.to_lowercase()
+                .contains("coverage gap: guardduty in us-west-2"),
+            "{f}: {text}"
+        );
+    }
     assert!(
         table.contains("coverage gaps (rules that need their data give UNKNOWN)"),
         "{table}"

@@ -84,6 +84,15 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
             &w.message,
         ));
     }
+    for g in &result.coverage_gaps {
+        out.push_str(&annotation(
+            "warning",
+            None,
+            None,
+            "infracheck: coverage gap",
+            &crate::coverage::describe(g),
+        ));
+    }
     for e in &result.errors {
         out.push_str(&annotation(
             "error",

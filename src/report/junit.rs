@@ -93,6 +93,16 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
         suite.set_system_err(text);
         report.add_test_suite(suite);
     }
+    if !result.coverage_gaps.is_empty() {
+        let text: String = result
+            .coverage_gaps
+            .iter()
+            .map(|g| format!("{}\n", crate::coverage::describe(g)))
+            .collect();
+        let mut suite = TestSuite::new("infracheck: coverage gaps");
+        suite.set_system_err(text);
+        report.add_test_suite(suite);
+    }
     let mut s = report.to_string().unwrap_or_default();
     if !s.ends_with('\n') {
         s.push('\n');

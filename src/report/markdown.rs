@@ -245,6 +245,15 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
         }
         out.push('\n');
     }
+    if !result.coverage_gaps.is_empty() {
+        out.push_str(
+            "### Coverage gaps\n\nRules that need this data give UNKNOWN instead of PASSED.\n\n",
+        );
+        for g in &result.coverage_gaps {
+            let _ = writeln!(out, "- {}", cell(&crate::coverage::describe(g)));
+        }
+        out.push('\n');
+    }
     if !result.errors.is_empty() {
         out.push_str("### Errors\n\n");
         for e in &result.errors {

@@ -312,6 +312,18 @@ fn notifications(result: &ScanResult, ctx: &Context) -> Vec<sarif::Notification>
             None => base.build(),
         });
     }
+    for g in &result.coverage_gaps {
+        let mut props = BTreeMap::new();
+        props.insert("kind".into(), json!("coverage_gap"));
+        props.insert("gap".into(), json!(g));
+        out.push(
+            sarif::Notification::builder()
+                .level(json!("warning"))
+                .message(message(sentence(&crate::coverage::describe(g))))
+                .properties(bag(None, props))
+                .build(),
+        );
+    }
     out
 }
 
