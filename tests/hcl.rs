@@ -368,6 +368,7 @@ fn data_sources_backend_and_policy_documents() {
 fn variables_come_from_files_and_flags_in_order() {
     let dir = tree();
     write(dir.path(), "b.auto.tfvars", "bucket_count = 3\n");
+    write(dir.path(), "c.auto.tfvars.json", r#"{"bucket_count": "4"}"#);
     write(
         dir.path(),
         "extra.tfvars",
@@ -385,6 +386,16 @@ fn variables_come_from_files_and_flags_in_order() {
         .collect();
     assert_eq!(buckets.len(), 2);
     assert_eq!(json(buckets[1])["bucket"], "acme-dev-logs-1");
+
+    // JSON files, and a string converted to the variable's type.
+    std::fs::remove_file(dir.path().join("extra.tfvars")).unwrap();
+    let scan = load_hcl(dir.path(), &HclOptions::default()).unwrap().scan;
+    let n = scan
+        .resources
+        .iter()
+        .filter(|r| r.kind == "aws_s3_bucket")
+        .count();
+    assert_eq!(n, 4);
 
     // Without a value, a variable is unknown: so is what depends on it.
     std::fs::remove_file(dir.path().join("terraform.tfvars")).unwrap();

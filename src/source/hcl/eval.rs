@@ -365,6 +365,9 @@ impl Evaluator {
             }
         };
         let mut result = result;
+        if let Some(t) = decl.as_ref().and_then(|d| d.body.attr("type")) {
+            result.value = convert(result.value, &t.expr);
+        }
         let declared = decl
             .as_ref()
             .and_then(|d| d.body.attr("sensitive"))
@@ -1424,6 +1427,29 @@ fn ctx_values(_ctx: &Context, needs: &Needs, scope: &Scope) -> Vec<Value> {
         }
     }
     out
+}
+
+/// Terraform's conversion of a variable's value to its primitive `type` ("3" to 3,
+/// 3 to "3", "true" to true); other types are kept as they are.
+fn convert(v: Value, ty: &Expression) -> Value {
+    let Expression::Variable(t) = ty else {
+        return v;
+    };
+    match (t.as_str(), v) {
+        ("number", Value::String(s)) if !unknown::str_is_unknown(&s) => {
+            match s.trim().parse::<i64>() {
+                Ok(i) => Value::from(i),
+                Err(_) => match s.trim().parse::<f64>().ok().and_then(hcl::Number::from_f64) {
+                    Some(n) => Value::Number(n),
+                    None => Value::String(s),
+                },
+            }
+        }
+        ("string", Value::Number(n)) => Value::String(n.to_string()),
+        ("string", Value::Bool(b)) => Value::String(b.to_string()),
+        ("bool", Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
+        (_, v) => v,
+    }
 }
 
 /// Whether an instance key is selected by an index value (`None`: every instance).

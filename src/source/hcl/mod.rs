@@ -142,17 +142,19 @@ fn root_inputs(
 ) -> Result<BTreeMap<String, Value>, HclError> {
     let mut out = BTreeMap::new();
     let mut sources: Vec<PathBuf> = Vec::new();
-    let default = dir.join("terraform.tfvars");
-    if default.is_file() {
-        sources.push(default);
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let default = dir.join(name);
+        if default.is_file() {
+            sources.push(default);
+        }
     }
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.ends_with(".auto.tfvars"))
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                    })
                 })
                 .collect()
         })
@@ -174,6 +176,23 @@ fn root_inputs(
         })?;
         let file = files.paths.len();
         files.paths.push(display.clone());
+        if display.ends_with(".json") {
+            let json: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| HclError::new(&display, e.line(), format!("invalid JSON: {e}")))?;
+            let Some(obj) = json.as_object() else {
+                return Err(HclError::new(&display, 1, "expected a JSON object".into()));
+            };
+            for (name, v) in obj {
+                if root.variables.contains_key(name) {
+                    out.insert(name.clone(), funcs::from_json(v));
+                } else {
+                    warnings.push(format!(
+                        "{display}: value for undeclared variable \"{name}\" is ignored"
+                    ));
+                }
+            }
+            continue;
+        }
         let body = parse::parse_file(&text, file, &display)?;
         for a in &body.attrs {
             if !root.variables.contains_key(&a.name) {
