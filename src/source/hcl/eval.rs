@@ -569,7 +569,12 @@ impl Evaluator {
     ) -> Result<(Shape, Vec<KeyedScope>), HclError> {
         if let Some(a) = body.attr("count") {
             let e = self.eval_attr(a, file, scope)?;
-            return match &e.value {
+            // Terraform converts a string count ("2") to a number.
+            let value = convert(
+                e.value.clone(),
+                &Expression::Variable(hcl::expr::Variable::unchecked("number")),
+            );
+            return match &value {
                 Value::Number(n) => {
                     let n = n.as_f64().unwrap_or(0.0).max(0.0) as i64;
                     Ok((

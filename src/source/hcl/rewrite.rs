@@ -184,7 +184,13 @@ fn prepare_template(t: TemplateExpr) -> TemplateExpr {
     let Ok(mut template) = Template::from_expr(&t) else {
         return t;
     };
-    if !template_needs(&template) {
+    // hcl-rs writes directives back with its own layout (indenting their bodies):
+    // templates with directives are kept as written, with hcl-rs's own operators.
+    let has_directives = template
+        .elements()
+        .iter()
+        .any(|e| matches!(e, Element::Directive(_)));
+    if has_directives || !template_needs(&template) {
         return t;
     }
     prepare_elements(&mut template);
@@ -236,6 +242,20 @@ mod tests {
             Value::from("x-big-3")
         );
         assert_eq!(eval(r#"-n"#, false), Value::from(-3));
+    }
+
+    #[test]
+    fn templates_with_conditionals_keep_their_text() {
+        assert_eq!(
+            eval(r#""${n == 3 ? "a\"b" : "c"}-$${lit}""#, false),
+            Value::from("a\"b-${lit}")
+        );
+        assert_eq!(
+            eval(r#""%{ if n > 1 }on%{ else }off%{ endif }-${n * 2}""#, false),
+            Value::from("on-6")
+        );
+        let heredoc = "<<-EOT\n  x=${n + 1}\n  y=${n > 1 ? \"big\" : \"small\"}\nEOT";
+        assert_eq!(eval(heredoc, false), Value::from("x=4\ny=big\n"));
     }
 
     #[test]
