@@ -569,3 +569,57 @@ fn tf_dir_locates_local_and_installed_modules() {
     assert!(at("", "aws_s3_bucket", "logs").is_some());
     assert!(at("", "aws_s3_bucket", "nope").is_none());
 }
+
+#[test]
+fn options_of_the_other_command_are_refused() {
+    let dir = tree();
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root, "--tf-dir", &root]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "infracheck: error: --tf-dir is for `plan`: `hcl` knows where its resources are"
+    );
+    let o = infracheck(&[
+        "plan",
+        "fixtures/plans/reference-architecture.json",
+        "--var",
+        "a=b",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "infracheck: error: --var and --var-file are for `hcl`: a plan holds its variables' values"
+    );
+    let o = infracheck(&["hcl", &root, "--var", "novalue"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("expected NAME=VALUE"));
+}
+
+#[test]
+fn hcl_reports_like_plan_and_warns_on_stderr() {
+    let dir = tree();
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root, "--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["source"]["kind"], "hcl");
+    assert_eq!(report["source"]["path"], root.as_str());
+    // Findings point at the block.
+    let sg = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "SG-001" && f["address"] == "aws_security_group.web")
+        .unwrap();
+    assert!(sg["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("main.tf"));
+    assert_eq!(sg["location"]["line"], 73);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.trim_end(),
+        "infracheck: warning: module.remote: remote module source \"terraform-aws-modules/vpc/aws\" is not scanned (never downloaded); its outputs are unknown"
+    );
+}
