@@ -623,3 +623,42 @@ fn hcl_reports_like_plan_and_warns_on_stderr() {
         "infracheck: warning: module.remote: remote module source \"terraform-aws-modules/vpc/aws\" is not scanned (never downloaded); its outputs are unknown"
     );
 }
+
+#[test]
+fn variables_follow_their_type_with_optional_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"
+variable "subnets" {
+  type = map(object({
+    cidr   = string
+    public = optional(bool, false)
+    az     = optional(string)
+    size   = optional(number, 24)
+  }))
+  default = {
+    a = { cidr = "10.0.1.0/24", public = true }
+    b = { cidr = "10.0.2.0/24", size = "26" }
+  }
+}
+resource "aws_subnet" "s" {
+  for_each                = var.subnets
+  vpc_id                  = "vpc-1"
+  cidr_block              = each.value.cidr
+  map_public_ip_on_launch = each.value.public
+  availability_zone       = each.value.az
+  tags                    = { size = each.value.size + 1 }
+}
+"#,
+    );
+    let scan = load(dir.path());
+    let b = json(res(&scan, r#"aws_subnet.s["b"]"#));
+    assert_eq!(b["map_public_ip_on_launch"], false);
+    assert_eq!(b["availability_zone"], serde_json::Value::Null);
+    assert_eq!(b["tags"]["size"], 27);
+    let a = json(res(&scan, r#"aws_subnet.s["a"]"#));
+    assert_eq!(a["map_public_ip_on_launch"], true);
+    assert_eq!(a["tags"]["size"], 25);
+}

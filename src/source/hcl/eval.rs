@@ -1434,27 +1434,89 @@ fn ctx_values(_ctx: &Context, needs: &Needs, scope: &Scope) -> Vec<Value> {
     out
 }
 
-/// Terraform's conversion of a variable's value to its primitive `type` ("3" to 3,
-/// 3 to "3", "true" to true); other types are kept as they are.
+/// Terraform's conversion of a variable's value to its `type`: primitives ("3" to 3,
+/// 3 to "3", "true" to true), recursively through `list`, `set`, `map`, `tuple` and
+/// `object` types, whose `optional(type, default)` attributes get their default (or
+/// null) when the value leaves them out. Anything else is kept as it is.
 fn convert(v: Value, ty: &Expression) -> Value {
-    let Expression::Variable(t) = ty else {
+    if unknown::is_unknown(&v) || matches!(v, Value::Null) {
         return v;
-    };
-    match (t.as_str(), v) {
-        ("number", Value::String(s)) if !unknown::str_is_unknown(&s) => {
-            match s.trim().parse::<i64>() {
+    }
+    match ty {
+        Expression::Variable(t) => match (t.as_str(), v) {
+            ("number", Value::String(s)) => match s.trim().parse::<i64>() {
                 Ok(i) => Value::from(i),
                 Err(_) => match s.trim().parse::<f64>().ok().and_then(hcl::Number::from_f64) {
                     Some(n) => Value::Number(n),
                     None => Value::String(s),
                 },
+            },
+            ("string", Value::Number(n)) => Value::String(n.to_string()),
+            ("string", Value::Bool(b)) => Value::String(b.to_string()),
+            ("bool", Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
+            (_, v) => v,
+        },
+        Expression::FuncCall(f) => {
+            let arg = f.args.first();
+            match (f.name.name.as_str(), v, arg) {
+                ("list" | "set", Value::Array(items), Some(t)) => {
+                    Value::Array(items.into_iter().map(|x| convert(x, t)).collect())
+                }
+                ("map", Value::Object(o), Some(t)) => {
+                    Value::Object(o.into_iter().map(|(k, x)| (k, convert(x, t))).collect())
+                }
+                ("tuple", Value::Array(items), Some(Expression::Array(types))) => Value::Array(
+                    items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, x)| match types.get(i) {
+                            Some(t) => convert(x, t),
+                            None => x,
+                        })
+                        .collect(),
+                ),
+                ("object", Value::Object(mut o), Some(Expression::Object(attrs))) => {
+                    for (k, t) in attrs.iter() {
+                        let name = match k {
+                            ObjectKey::Identifier(i) => i.to_string(),
+                            ObjectKey::Expression(e) => match traversal_name(e) {
+                                Some(n) => n,
+                                None => continue,
+                            },
+                            _ => continue,
+                        };
+                        let (inner, default) = match t {
+                            Expression::FuncCall(opt) if opt.name.name.as_str() == "optional" => (
+                                opt.args.first().cloned().unwrap_or(Expression::Null),
+                                Some(opt.args.get(1).map(literal_or_null).unwrap_or(Value::Null)),
+                            ),
+                            other => (other.clone(), None),
+                        };
+                        match o.swap_remove(&name) {
+                            Some(x) => {
+                                o.insert(name, convert(x, &inner));
+                            }
+                            None => {
+                                if let Some(d) = default {
+                                    o.insert(name, convert(d, &inner));
+                                }
+                            }
+                        }
+                    }
+                    Value::Object(o)
+                }
+                (_, v, _) => v,
             }
         }
-        ("string", Value::Number(n)) => Value::String(n.to_string()),
-        ("string", Value::Bool(b)) => Value::String(b.to_string()),
-        ("bool", Value::String(s)) if s == "true" || s == "false" => Value::Bool(s == "true"),
-        (_, v) => v,
+        _ => v,
     }
+}
+
+/// The value of a constant expression (an `optional()` default), null otherwise.
+fn literal_or_null(e: &Expression) -> Value {
+    let mut ctx = Context::new();
+    funcs::declare_all(&mut ctx);
+    e.evaluate(&ctx).unwrap_or(Value::Null)
 }
 
 /// Whether an instance key is selected by an index value (`None`: every instance).
