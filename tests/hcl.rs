@@ -469,6 +469,14 @@ fn tf_errors_exit_2_with_file_and_line() {
         "reference to undeclared resource \"aws_vpc.nope\"",
     );
     assert_tf_error(
+        &[(
+            "main.tf",
+            "resource \"aws_security_group\" \"a\" {\n  name = aws_security_group.b.name\n}\n\nresource \"aws_security_group\" \"b\" {\n  name = aws_security_group.a.name\n}\n",
+        )],
+        "main.tf:1",
+        "cycle between values: aws_security_group.a -> aws_security_group.b -> aws_security_group.a",
+    );
+    assert_tf_error(
         &[
             ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
             ("m/main.tf", "output \"x\" {\n  value = local.nope\n}\n"),
