@@ -131,6 +131,7 @@ struct Seeded {
     subnets: BTreeMap<String, String>,
     ssh_rule: Option<String>,
     templates: BTreeMap<String, String>,
+    flow_logs: BTreeMap<String, String>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -197,7 +198,7 @@ async fn seed_region(
     conf: &SdkConfig,
     region: &'static str,
     cidr16: &str,
-    flow_log_bucket: &str,
+    log_bucket: &str,
     setup: Setup,
     seeded: &mut Seeded,
 ) {
@@ -357,13 +358,81 @@ async fn seed_region(
             }
         }
     }
+    // Log groups: flow logs (30 days; 7 in the violating primary region) and an
+    // application's (30 days; never expiring in the violating secondary region).
+    let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
+    for (group, days) in [
+        (
+            "/ic/flow-logs",
+            if violations && region == EAST { 7 } else { 30 },
+        ),
+        ("/ic/app", if violations && region == WEST { 0 } else { 30 }),
+    ] {
+        logs.create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .unwrap();
+        if days > 0 {
+            logs.put_retention_policy()
+                .log_group_name(group)
+                .retention_in_days(days)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
     if !(violations && region == WEST) {
-        ec2.create_flow_logs()
+        let fl = ec2
+            .create_flow_logs()
             .resource_ids(&vpc)
             .resource_type(ec2t::FlowLogsResourceType::Vpc)
             .traffic_type(ec2t::TrafficType::All)
-            .log_destination_type(ec2t::LogDestinationType::S3)
-            .log_destination(format!("arn:aws:s3:::{flow_log_bucket}"))
+            .log_destination_type(ec2t::LogDestinationType::CloudWatchLogs)
+            .log_group_name("/ic/flow-logs")
+            .deliver_logs_permission_arn(format!("arn:aws:iam::{ACCOUNT}:role/flow-logs"))
+            .send()
+            .await
+            .unwrap();
+        seeded
+            .flow_logs
+            .insert(region.to_string(), fl.flow_log_ids()[0].clone());
+    }
+
+    // AWS Config records everything (not in the violating secondary region).
+    if !(violations && region == WEST) {
+        let config = aws_sdk_config::Client::new(conf);
+        config
+            .put_configuration_recorder()
+            .configuration_recorder(
+                aws_sdk_config::types::ConfigurationRecorder::builder()
+                    .name("default")
+                    .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/config"))
+                    .recording_group(
+                        aws_sdk_config::types::RecordingGroup::builder()
+                            .all_supported(true)
+                            .include_global_resource_types(region == EAST)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        config
+            .put_delivery_channel()
+            .delivery_channel(
+                aws_sdk_config::types::DeliveryChannel::builder()
+                    .name("default")
+                    .s3_bucket_name(log_bucket)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        config
+            .start_configuration_recorder()
+            .configuration_recorder_name("default")
             .send()
             .await
             .unwrap();
@@ -754,6 +823,30 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
         "10.1"
     };
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
+    // One trail for the account, from the primary region: multi-region, with log
+    // file validation (the violation: a single-region trail without).
+    let trail = aws_sdk_cloudtrail::Client::new(&east);
+    trail
+        .create_trail()
+        .name("account")
+        .s3_bucket_name("ic-logs-east")
+        .is_multi_region_trail(setup == Setup::Compliant)
+        .enable_log_file_validation(setup == Setup::Compliant)
+        .set_tags_list(Some(
+            TAGS.iter()
+                .map(|(k, v)| {
+                    aws_sdk_cloudtrail::types::Tag::builder()
+                        .key(*k)
+                        .value(*v)
+                        .build()
+                        .unwrap()
+                })
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    trail.start_logging().name("account").send().await.unwrap();
     if setup == Setup::Violations {
         seed_bucket(&east, EAST, "ic-planted-plain", false).await;
     } else {
@@ -853,8 +946,26 @@ fn set(items: &[(&str, String)]) -> BTreeSet<(String, String)> {
 /// The rules whose data the collectors read completely (EC2/VPC, S3, GuardDuty,
 /// Security Hub): on a compliant account they pass.
 const COVERED_RULES: &[&str] = &[
-    "NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-007", "SG-003", "EC2-002",
-    "EC2-004", "S3-001", "S3-002", "S3-003", "S3-004", "S3-005", "GD-001", "SH-001",
+    "NET-001",
+    "NET-002",
+    "NET-003",
+    "NET-004",
+    "NET-005",
+    "NET-006",
+    "NET-007",
+    "SG-003",
+    "EC2-002",
+    "EC2-004",
+    "S3-001",
+    "S3-002",
+    "S3-003",
+    "S3-004",
+    "S3-005",
+    "GD-001",
+    "SH-001",
+    "MON-002",
+    "CFG-001",
+    "TRAIL-001",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -899,6 +1010,26 @@ async fn compliant_account_has_no_failed_findings() {
         ("S3-002", addr("aws_s3_bucket", WEST, "ic-logs-west")),
     ];
     assert_eq!(only("S3-002"), set(&buckets));
+    assert_eq!(
+        only("NET-006"),
+        set(&[
+            (
+                "NET-006",
+                addr("aws_flow_log", EAST, &seeded.flow_logs[EAST])
+            ),
+            (
+                "NET-006",
+                addr("aws_flow_log", WEST, &seeded.flow_logs[WEST])
+            ),
+        ])
+    );
+    assert_eq!(
+        only("CFG-001"),
+        set(&[
+            ("CFG-001", "region/us-east-1".to_string()),
+            ("CFG-001", "region/us-west-2".to_string()),
+        ])
+    );
     assert_eq!(
         only("GD-001"),
         set(&[
@@ -968,6 +1099,14 @@ async fn planted_violations_are_the_failed_findings() {
         ("S3-005", plain.clone()),
         ("GD-001", "region/us-west-2".to_string()),
         ("SH-001", "region/us-west-2".to_string()),
+        (
+            "NET-006",
+            addr("aws_flow_log", EAST, &seeded.flow_logs[EAST]),
+        ),
+        ("MON-002", addr("aws_cloudwatch_log_group", WEST, "ic/app")),
+        ("CFG-001", "region/us-west-2".to_string()),
+        ("TRAIL-001", "region/us-east-1".to_string()),
+        ("TRAIL-001", "region/us-west-2".to_string()),
     ]);
     let covered: BTreeSet<&str> = COVERED_RULES.iter().copied().chain(["SG-001"]).collect();
     let failed_covered: BTreeSet<_> = failed

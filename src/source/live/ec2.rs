@@ -424,7 +424,11 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     "arn": ctx.arn("ec2", &format!("vpc-flow-log/{id}")),
                     "traffic_type": f.traffic_type().map(|t| t.as_str()),
                     "log_destination_type": f.log_destination_type().map(|t| t.as_str()).unwrap_or("cloud-watch-logs"),
-                    "log_destination": f.log_destination(),
+                    // A log group as its ARN without `:*`, as the log group has it.
+                    "log_destination": match (f.log_destination_type().map(|t| t.as_str()), f.log_group_name()) {
+                        (None | Some("cloud-watch-logs"), Some(group)) => Some(super::logs::group_arn(ctx, group)),
+                        _ => f.log_destination().map(str::to_string),
+                    },
                     "log_group_name": f.log_group_name(),
                     "iam_role_arn": f.deliver_logs_permission_arn(),
                     "max_aggregation_interval": f.max_aggregation_interval(),

@@ -18,8 +18,11 @@
 //! which name its IAM action: [`OPERATIONS`] lists them all, `docs/iam-policy.json`
 //! allows them, and a test checks that the three agree.
 
+mod cloudtrail;
+mod config;
 mod ec2;
 mod guardduty;
+mod logs;
 mod s3;
 mod securityhub;
 mod sts;
@@ -64,6 +67,12 @@ pub const OPERATIONS: &[&str] = &[
     "s3:GetBucketPolicy",
     "s3:GetBucketTagging",
     "s3:GetAccountPublicAccessBlock",
+    "logs:DescribeLogGroups",
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:ListTags",
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
     "securityhub:DescribeHub",
@@ -106,6 +115,11 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_policy",
     "aws_s3_account_public_access_block",
+    // logs, config, cloudtrail
+    "aws_cloudwatch_log_group",
+    "aws_config_configuration_recorder",
+    "aws_config_configuration_recorder_status",
+    "aws_cloudtrail",
     // guardduty, securityhub
     "aws_guardduty_detector",
     "aws_securityhub_account",
@@ -479,6 +493,9 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("ec2", ec2::TYPES),
             ("guardduty", guardduty::TYPES),
             ("securityhub", securityhub::TYPES),
+            ("logs", logs::TYPES),
+            ("config", config::TYPES),
+            ("cloudtrail", cloudtrail::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -506,6 +523,9 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "ec2" => ec2::collect(&ctx).await,
                 "guardduty" => guardduty::collect(&ctx).await,
                 "securityhub" => securityhub::collect(&ctx).await,
+                "logs" => logs::collect(&ctx).await,
+                "config" => config::collect(&ctx).await,
+                "cloudtrail" => cloudtrail::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 other => unreachable!("no collector for {other}"),
             };

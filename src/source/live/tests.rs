@@ -11,6 +11,9 @@ const SOURCES: &[(&str, &str)] = &[
     ("s3.rs", include_str!("s3.rs")),
     ("guardduty.rs", include_str!("guardduty.rs")),
     ("securityhub.rs", include_str!("securityhub.rs")),
+    ("logs.rs", include_str!("logs.rs")),
+    ("config.rs", include_str!("config.rs")),
+    ("cloudtrail.rs", include_str!("cloudtrail.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
