@@ -306,14 +306,14 @@ fn modules_expand_with_for_each_count_and_providers() {
 fn remote_modules_and_unknown_values() {
     let dir = tree();
     let loaded = load_hcl(dir.path(), &HclOptions::default()).unwrap();
-    assert!(
-        loaded
-            .warnings
-            .iter()
-            .any(|w| w.contains("module.remote") && w.contains("not scanned")),
-        "{:?}",
-        loaded.warnings
-    );
+    // Not scanned: a coverage gap of the scan, in every report.
+    assert_eq!(loaded.scan.gaps.len(), 1, "{:?}", loaded.scan.gaps);
+    let gap = &loaded.scan.gaps[0];
+    assert_eq!(gap.service, "module.remote");
+    assert!(gap
+        .error
+        .contains("\"terraform-aws-modules/vpc/aws\") is not scanned"));
+    assert!(gap.resource_types.is_empty());
     let fl = res(&loaded.scan, "aws_flow_log.remote");
     // A remote module's output is unknown and resolves to no resource.
     assert!(fl.unknown.contains(&"vpc_id".to_string()));
@@ -605,7 +605,7 @@ fn options_of_the_other_command_are_refused() {
 }
 
 #[test]
-fn hcl_reports_like_plan_and_warns_on_stderr() {
+fn hcl_reports_like_plan_with_gaps_and_warnings() {
     let dir = tree();
     let root = dir.path().display().to_string();
     let o = infracheck(&["hcl", &root, "--format", "json", "--fail-on", "never"]);
@@ -625,10 +625,27 @@ fn hcl_reports_like_plan_and_warns_on_stderr() {
         .unwrap()
         .ends_with("main.tf"));
     assert_eq!(sg["location"]["line"], 73);
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let gaps = report["coverage_gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["service"], "module.remote");
+    // The table lists it too.
+    let o = infracheck(&["hcl", &root, "--fail-on", "never"]);
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        table.contains("coverage gap: module.remote (remote source \"terraform-aws-modules/vpc/aws\") is not scanned"),
+        "{table}"
+    );
+    // A variable without a value is a warning on standard error.
+    std::fs::remove_file(dir.path().join("terraform.tfvars")).unwrap();
+    let o = infracheck(&["hcl", &root, "--fail-on", "never", "--format", "json"]);
     assert_eq!(
-        err.trim_end(),
-        "infracheck: warning: module.remote: remote module source \"terraform-aws-modules/vpc/aws\" is not scanned (never downloaded); its outputs are unknown"
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "infracheck: warning: variable \"env\" has no value: what depends on it is unknown (set it with --var or --var-file)"
     );
 }
 

@@ -84,7 +84,8 @@ pub struct Scan {
     /// Regions the scan covers; for plans, the regions its resources are in.
     pub regions: Vec<String>,
     pub accounts: Vec<String>,
-    /// Live only: what could not be read (see [`Gap`]).
+    /// What could not be read (see [`Gap`]): live API failures and services not
+    /// collected; for `.tf` sources, remote modules (never downloaded).
     pub gaps: Vec<Gap>,
 }
 
@@ -94,7 +95,8 @@ pub struct Scan {
 /// docs/resource-model.md.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Gap {
-    /// The AWS service, as in IAM actions: `ec2`, `s3`, `guardduty`.
+    /// The AWS service, as in IAM actions: `ec2`, `s3`, `guardduty` (for `.tf`
+    /// sources: the address of a module call that was not scanned).
     pub service: String,
     /// The region that could not be read; `None` for the whole scan (global
     /// services, or every region).

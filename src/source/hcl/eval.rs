@@ -182,6 +182,8 @@ pub struct Evaluator {
     pub instances: Vec<Inst>,
     pub providers: Vec<Provider>,
     pub warnings: Vec<String>,
+    /// Module calls with a remote source, not scanned: (module address, source).
+    pub remote: Vec<(String, String)>,
     root_inputs: BTreeMap<String, Value>,
     memo: HashMap<Key, Evaluated>,
     resources: HashMap<(usize, usize), Rc<ResOut>>,
@@ -214,6 +216,7 @@ impl Evaluator {
             stack: Vec::new(),
             module_cache: HashMap::new(),
             warned: BTreeSet::new(),
+            remote: Vec::new(),
         };
         let module = Rc::new(root);
         ev.add_instance(ModulePath::root(), module, None, None, BTreeMap::new());
@@ -486,9 +489,9 @@ impl Evaluator {
             format!("{parent_path}.module.{name}")
         };
         if !(source.starts_with("./") || source.starts_with("../")) {
-            self.warn(format!(
-                "{shown}: remote module source {source:?} is not scanned (never downloaded); its outputs are unknown"
-            ));
+            if !self.remote.iter().any(|(m, _)| *m == shown) {
+                self.remote.push((shown, source));
+            }
             return Ok(Children::Remote);
         }
         let child_dir = dir.join(&source);

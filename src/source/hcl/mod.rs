@@ -26,7 +26,7 @@ use hcl::Value;
 
 use self::eval::{Evaluator, ResInst, Scope};
 use self::parse::{display_path, load_module, Files, ModuleDef};
-use crate::model::{Location, Mode, ModulePath, Resource, Scan};
+use crate::model::{Gap, GapReason, Location, Mode, ModulePath, Resource, Scan};
 
 /// A `.tf` error: the file, the line (0 when none applies) and what is wrong.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -68,8 +68,9 @@ pub struct HclOptions {
 #[derive(Debug)]
 pub struct HclScan {
     pub scan: Scan,
-    /// Things that were not scanned or not known (remote modules, variables without a
-    /// value, functions not evaluated); one line each.
+    /// Things that are not known (variables without a value, functions not evaluated,
+    /// `count` that cannot be known); one line each. Remote modules, which are not
+    /// scanned, are coverage gaps of the scan (`scan.gaps`), listed in every report.
     pub warnings: Vec<String>,
 }
 
@@ -121,7 +122,19 @@ pub fn load_hcl(dir: &Path, options: &HclOptions) -> Result<HclScan, HclError> {
         data_sources,
         regions: regions.into_iter().collect(),
         accounts: Vec::new(),
-        gaps: Vec::new(),
+        gaps: ev
+            .remote
+            .iter()
+            .map(|(module, source)| Gap {
+                service: module.clone(),
+                region: None,
+                resource_types: Vec::new(),
+                error: format!(
+                    "(remote source {source:?}) is not scanned: remote modules are never downloaded, their resources are missing and their outputs unknown"
+                ),
+                reason: GapReason::NotCollected,
+            })
+            .collect(),
     };
     crate::model::index::add_value_references(&mut scan);
     Ok(HclScan {
