@@ -10,13 +10,13 @@
 //! - every PASSED outcome;
 //! - every outcome (PASSED or FAILED) of a region-scoped rule: those rules decide
 //!   from what is absent ("no GuardDuty detector in the region");
-//! - a FAILED outcome on a resource when the gap is [`GapReason::Unreadable`] and
-//!   its types are not the rule's own resource types: the failure may come from
-//!   joined data that exists but could not be read ("the VPC has no flow log").
+//! - a FAILED outcome on a resource when the gap's types are not the rule's own
+//!   resource types: the failure may come from joined data that exists but was not
+//!   read ("the VPC has no flow log", "the load balancer has no web ACL" while
+//!   WAFv2 is not collected).
 //!
-//! A FAILED outcome whose own data was read stays FAILED, and so does one that only
-//! misses types no collector reads yet ([`GapReason::NotCollected`]): a plan that
-//! leaves those resources out is judged the same way.
+//! A FAILED outcome whose needed data was all read stays FAILED. (A gap in the
+//! rule's own types leaves those resources out of the scan: no outcome at all.)
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -166,9 +166,7 @@ pub fn apply_gaps(result: &mut ScanResult, gaps: &[Gap], needs: &Needs) {
                 return false;
             }
             match f.status {
-                Status::Failed if !region_scoped => {
-                    g.reason == GapReason::Unreadable && needed.iter().all(|t| !own.contains(t))
-                }
+                Status::Failed if !region_scoped => needed.iter().all(|t| !own.contains(t)),
                 _ => true,
             }
         });
@@ -296,5 +294,31 @@ mod tests {
             "coverage gap: guardduty in us-west-2 could not be read (timeout)"
         );
         assert_eq!(result.coverage_gaps.len(), 2);
+
+        // A gap in joined data (flow logs of a VPC rule) makes FAILED unknown too.
+        let vpc_rule = rule("NET-005", &["aws_vpc"], RuleScope::Resource, "c");
+        let mut result = ScanResult {
+            rules: vec![vpc_rule],
+            findings: vec![finding("NET-005", "aws_vpc.a", Status::Failed, "us-east-1")],
+            ..Default::default()
+        };
+        let needs: Needs = [(
+            "NET-005".to_string(),
+            ["aws_vpc", "aws_flow_log"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )]
+        .into_iter()
+        .collect();
+        let gap = Gap {
+            service: "ec2".into(),
+            region: None,
+            resource_types: vec!["aws_flow_log".into()],
+            error: "not collected".into(),
+            reason: GapReason::NotCollected,
+        };
+        apply_gaps(&mut result, &[gap], &needs);
+        assert_eq!(result.findings[0].status, Status::Unknown);
     }
 }

@@ -132,6 +132,8 @@ struct Seeded {
     ssh_rule: Option<String>,
     templates: BTreeMap<String, String>,
     flow_logs: BTreeMap<String, String>,
+    /// Region -> (load balancer, HTTP listener, HTTPS listener, target group) ARNs.
+    lbs: BTreeMap<String, [String; 4]>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -571,6 +573,18 @@ async fn seed_region(
     );
 
     tag_all(&ec2, &vpc).await;
+    let lb = seed_load_balancer(
+        conf,
+        region,
+        &vpc,
+        [&public[0].1, &public[1].1],
+        &lb_sg,
+        log_bucket,
+        setup,
+    )
+    .await;
+    seeded.lbs.insert(region.to_string(), lb);
+
     if !(violations && region == WEST) {
         ec2.enable_ebs_encryption_by_default().send().await.unwrap();
         let mut detector = aws_sdk_guardduty::Client::new(conf)
@@ -586,6 +600,134 @@ async fn seed_region(
             .await
             .unwrap();
     }
+}
+
+/// An application load balancer in the public subnets: HTTP redirects to HTTPS
+/// (TLS 1.2+ policy), a target group with the architecture's health check, invalid
+/// headers dropped, access logs on. Violations: the primary's HTTP listener forwards
+/// and its health check runs every 10 s; the secondary keeps the default attributes
+/// and an old TLS policy.
+async fn seed_load_balancer(
+    conf: &SdkConfig,
+    region: &str,
+    vpc: &str,
+    subnets: [&str; 2],
+    sg: &str,
+    log_bucket: &str,
+    setup: Setup,
+) -> [String; 4] {
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    let violations = setup == Setup::Violations;
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(conf);
+    let tags = || -> Vec<t::Tag> {
+        TAGS.iter()
+            .map(|(k, v)| t::Tag::builder().key(*k).value(*v).build())
+            .collect()
+    };
+    let lb = elb
+        .create_load_balancer()
+        .name(format!("web-{region}"))
+        .set_subnets(Some(subnets.iter().map(|s| s.to_string()).collect()))
+        .security_groups(sg)
+        .r#type(t::LoadBalancerTypeEnum::Application)
+        .scheme(t::LoadBalancerSchemeEnum::InternetFacing)
+        .set_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    let lb = lb.load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_string();
+    if !(violations && region == WEST) {
+        let attr = |k: &str, v: &str| t::LoadBalancerAttribute::builder().key(k).value(v).build();
+        elb.modify_load_balancer_attributes()
+            .load_balancer_arn(&lb)
+            .attributes(attr(
+                "routing.http.drop_invalid_header_fields.enabled",
+                "true",
+            ))
+            .attributes(attr("access_logs.s3.enabled", "true"))
+            .attributes(attr("access_logs.s3.bucket", log_bucket))
+            .send()
+            .await
+            .unwrap();
+    }
+    let tg = elb
+        .create_target_group()
+        .name(format!("app-{region}"))
+        .protocol(t::ProtocolEnum::Http)
+        .port(8080)
+        .vpc_id(vpc)
+        .health_check_protocol(t::ProtocolEnum::Http)
+        .health_check_path("/")
+        .health_check_interval_seconds(if violations && region == EAST { 10 } else { 30 })
+        .healthy_threshold_count(3)
+        .unhealthy_threshold_count(3)
+        .set_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    let tg = tg.target_groups()[0]
+        .target_group_arn()
+        .unwrap()
+        .to_string();
+    let forward = t::Action::builder()
+        .r#type(t::ActionTypeEnum::Forward)
+        .target_group_arn(&tg)
+        .build();
+    let redirect = t::Action::builder()
+        .r#type(t::ActionTypeEnum::Redirect)
+        .redirect_config(
+            t::RedirectActionConfig::builder()
+                .protocol("HTTPS")
+                .port("443")
+                .status_code(t::RedirectActionStatusCodeEnum::Http301)
+                .build(),
+        )
+        .build();
+    let http = elb
+        .create_listener()
+        .load_balancer_arn(&lb)
+        .protocol(t::ProtocolEnum::Http)
+        .port(80)
+        .default_actions(if violations && region == EAST {
+            forward.clone()
+        } else {
+            redirect
+        })
+        .set_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    let http = http.listeners()[0].listener_arn().unwrap().to_string();
+    let https = elb
+        .create_listener()
+        .load_balancer_arn(&lb)
+        .protocol(t::ProtocolEnum::Https)
+        .port(443)
+        .ssl_policy(if violations && region == WEST {
+            "ELBSecurityPolicy-2016-08"
+        } else {
+            "ELBSecurityPolicy-TLS13-1-2-2021-06"
+        })
+        .certificates(
+            t::Certificate::builder()
+                .certificate_arn(format!("arn:aws:iam::{ACCOUNT}:server-certificate/web"))
+                .build(),
+        )
+        .default_actions(forward)
+        .set_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    let https = https.listeners()[0].listener_arn().unwrap().to_string();
+    [lb, http, https, tg]
+}
+
+/// The address part of a load balancing ARN: `app/web/50dc6c495c0c9188`.
+fn elb_id(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap().split_once('/').unwrap().1
 }
 
 /// The cost-allocation tags of the reference architecture.
@@ -966,6 +1108,11 @@ const COVERED_RULES: &[&str] = &[
     "MON-002",
     "CFG-001",
     "TRAIL-001",
+    "ALB-001",
+    "ALB-002",
+    "ALB-003",
+    "ALB-004",
+    "ALB-005",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1107,6 +1254,26 @@ async fn planted_violations_are_the_failed_findings() {
         ("CFG-001", "region/us-west-2".to_string()),
         ("TRAIL-001", "region/us-east-1".to_string()),
         ("TRAIL-001", "region/us-west-2".to_string()),
+        (
+            "ALB-001",
+            addr("aws_lb_listener", EAST, elb_id(&seeded.lbs[EAST][1])),
+        ),
+        (
+            "ALB-003",
+            addr("aws_lb_target_group", EAST, elb_id(&seeded.lbs[EAST][3])),
+        ),
+        (
+            "ALB-002",
+            addr("aws_lb_listener", WEST, elb_id(&seeded.lbs[WEST][2])),
+        ),
+        (
+            "ALB-004",
+            addr("aws_lb", WEST, elb_id(&seeded.lbs[WEST][0])),
+        ),
+        (
+            "ALB-005",
+            addr("aws_lb", WEST, elb_id(&seeded.lbs[WEST][0])),
+        ),
     ]);
     let covered: BTreeSet<&str> = COVERED_RULES.iter().copied().chain(["SG-001"]).collect();
     let failed_covered: BTreeSet<_> = failed

@@ -21,6 +21,8 @@
 mod cloudtrail;
 mod config;
 mod ec2;
+mod elb;
+mod elbv2;
 mod guardduty;
 mod logs;
 mod s3;
@@ -67,6 +69,11 @@ pub const OPERATIONS: &[&str] = &[
     "s3:GetBucketPolicy",
     "s3:GetBucketTagging",
     "s3:GetAccountPublicAccessBlock",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTags",
     "logs:DescribeLogGroups",
     "config:DescribeConfigurationRecorders",
     "config:DescribeConfigurationRecorderStatus",
@@ -115,6 +122,14 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_policy",
     "aws_s3_account_public_access_block",
+    // elasticloadbalancing (v2; aws_alb* are the old names of aws_lb*; classic)
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_elb",
     // logs, config, cloudtrail
     "aws_cloudwatch_log_group",
     "aws_config_configuration_recorder",
@@ -493,6 +508,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("ec2", ec2::TYPES),
             ("guardduty", guardduty::TYPES),
             ("securityhub", securityhub::TYPES),
+            ("elasticloadbalancing", elbv2::TYPES),
+            ("elb", elb::TYPES),
             ("logs", logs::TYPES),
             ("config", config::TYPES),
             ("cloudtrail", cloudtrail::TYPES),
@@ -523,6 +540,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "ec2" => ec2::collect(&ctx).await,
                 "guardduty" => guardduty::collect(&ctx).await,
                 "securityhub" => securityhub::collect(&ctx).await,
+                "elasticloadbalancing" => elbv2::collect(&ctx).await,
+                "elb" => elb::collect(&ctx).await,
                 "logs" => logs::collect(&ctx).await,
                 "config" => config::collect(&ctx).await,
                 "cloudtrail" => cloudtrail::collect(&ctx).await,

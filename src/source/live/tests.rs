@@ -11,6 +11,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("s3.rs", include_str!("s3.rs")),
     ("guardduty.rs", include_str!("guardduty.rs")),
     ("securityhub.rs", include_str!("securityhub.rs")),
+    ("elbv2.rs", include_str!("elbv2.rs")),
+    ("elb.rs", include_str!("elb.rs")),
     ("logs.rs", include_str!("logs.rs")),
     ("config.rs", include_str!("config.rs")),
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
@@ -100,10 +102,15 @@ fn uncollected_types_become_one_gap_per_service() {
     let mut needs = crate::coverage::Needs::new();
     needs.insert(
         "X-001".into(),
-        ["aws_vpc", "aws_lb", "aws_lb_listener", "aws_dynamodb_table"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        [
+            "aws_vpc",
+            "aws_wafv2_web_acl",
+            "aws_wafv2_web_acl_association",
+            "aws_dynamodb_table",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
     );
     let gaps = super::uncollected_gaps(&needs);
     let got: Vec<(&str, Vec<&str>)> = gaps
@@ -119,7 +126,10 @@ fn uncollected_types_become_one_gap_per_service() {
         got,
         vec![
             ("dynamodb", vec!["aws_dynamodb_table"]),
-            ("elasticloadbalancing", vec!["aws_lb", "aws_lb_listener"]),
+            (
+                "wafv2",
+                vec!["aws_wafv2_web_acl", "aws_wafv2_web_acl_association"]
+            ),
         ]
     );
 }
