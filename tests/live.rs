@@ -989,6 +989,52 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
         .await
         .unwrap();
     trail.start_logging().name("account").send().await.unwrap();
+    // A database secret in the primary region, rotated and replicated to the
+    // secondary (the violation adds one in the secondary that is neither).
+    let sm = aws_sdk_secretsmanager::Client::new(&east);
+    let sm_tags = || -> Vec<aws_sdk_secretsmanager::types::Tag> {
+        TAGS.iter()
+            .map(|(k, v)| {
+                aws_sdk_secretsmanager::types::Tag::builder()
+                    .key(*k)
+                    .value(*v)
+                    .build()
+            })
+            .collect()
+    };
+    sm.create_secret()
+        .name("db")
+        .secret_string("s3cr3t")
+        .add_replica_regions(
+            aws_sdk_secretsmanager::types::ReplicaRegionType::builder()
+                .region(WEST)
+                .build(),
+        )
+        .set_tags(Some(sm_tags()))
+        .send()
+        .await
+        .unwrap();
+    sm.rotate_secret()
+        .secret_id("db")
+        .rotation_rules(
+            aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                .automatically_after_days(30)
+                .build(),
+        )
+        .rotate_immediately(false)
+        .send()
+        .await
+        .unwrap();
+    if setup == Setup::Violations {
+        aws_sdk_secretsmanager::Client::new(&west)
+            .create_secret()
+            .name("api")
+            .secret_string("s3cr3t")
+            .set_tags(Some(sm_tags()))
+            .send()
+            .await
+            .unwrap();
+    }
     if setup == Setup::Violations {
         seed_bucket(&east, EAST, "ic-planted-plain", false).await;
     } else {
@@ -1113,6 +1159,8 @@ const COVERED_RULES: &[&str] = &[
     "ALB-003",
     "ALB-004",
     "ALB-005",
+    "SM-001",
+    "SM-002",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1170,6 +1218,13 @@ async fn compliant_account_has_no_failed_findings() {
             ),
         ])
     );
+    // The replica is a block of its primary secret, not a secret of its own.
+    for rule in ["SM-001", "SM-002"] {
+        assert_eq!(
+            only(rule),
+            set(&[(rule, addr("aws_secretsmanager_secret", EAST, "db"))])
+        );
+    }
     assert_eq!(
         only("CFG-001"),
         set(&[
@@ -1274,6 +1329,8 @@ async fn planted_violations_are_the_failed_findings() {
             "ALB-005",
             addr("aws_lb", WEST, elb_id(&seeded.lbs[WEST][0])),
         ),
+        ("SM-001", addr("aws_secretsmanager_secret", WEST, "api")),
+        ("SM-002", addr("aws_secretsmanager_secret", WEST, "api")),
     ]);
     let covered: BTreeSet<&str> = COVERED_RULES.iter().copied().chain(["SG-001"]).collect();
     let failed_covered: BTreeSet<_> = failed

@@ -26,6 +26,7 @@ mod elbv2;
 mod guardduty;
 mod logs;
 mod s3;
+mod secretsmanager;
 mod securityhub;
 mod sts;
 
@@ -80,6 +81,7 @@ pub const OPERATIONS: &[&str] = &[
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
     "cloudtrail:ListTags",
+    "secretsmanager:ListSecrets",
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
     "securityhub:DescribeHub",
@@ -135,6 +137,9 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_config_configuration_recorder",
     "aws_config_configuration_recorder_status",
     "aws_cloudtrail",
+    // secretsmanager
+    "aws_secretsmanager_secret",
+    "aws_secretsmanager_secret_rotation",
     // guardduty, securityhub
     "aws_guardduty_detector",
     "aws_securityhub_account",
@@ -513,6 +518,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("logs", logs::TYPES),
             ("config", config::TYPES),
             ("cloudtrail", cloudtrail::TYPES),
+            ("secretsmanager", secretsmanager::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -545,6 +551,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "logs" => logs::collect(&ctx).await,
                 "config" => config::collect(&ctx).await,
                 "cloudtrail" => cloudtrail::collect(&ctx).await,
+                "secretsmanager" => secretsmanager::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 other => unreachable!("no collector for {other}"),
             };
@@ -591,6 +598,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             first_error.unwrap_or_default()
         );
     }
+    secretsmanager::join_replicas(&mut resources);
     // Buckets first: split S3 resources share their bucket's `id`, and the first
     // resource with an id is the one value joins point at.
     resources

@@ -16,6 +16,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("logs.rs", include_str!("logs.rs")),
     ("config.rs", include_str!("config.rs")),
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
+    ("secretsmanager.rs", include_str!("secretsmanager.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
