@@ -1495,3 +1495,28 @@ fn nothing_readable_is_exit_code_2() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_arn_scans_the_assumed_account() {
+    let Some(moto) = start_moto() else { return };
+    let east = sdk(&moto, EAST).await;
+    seed_bucket(&east, EAST, "ic-only-in-the-default-account", true).await;
+    let (code, doc, stderr) = live(
+        &[
+            "--endpoint-url",
+            &moto.url(),
+            "--role-arn",
+            "arn:aws:iam::111122223333:role/audit",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(doc["source"]["path"], "aws:111122223333");
+    let buckets: Vec<_> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["resource_type"] == "aws_s3_bucket")
+        .collect();
+    assert!(buckets.is_empty(), "{buckets:#?}");
+}
