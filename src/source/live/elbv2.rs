@@ -98,6 +98,19 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         r.unknown = unknown;
         arns.push(arn.to_string());
         resources.push(r);
+        // The web ACL of an application load balancer (one call each: WAFv2 lists
+        // the resources of a web ACL only per web ACL).
+        if kind == "application" {
+            match super::wafv2::association(ctx, arn).await {
+                Ok(Some(acl)) => out.resources.push(ctx.resource(
+                    "aws_wafv2_web_acl_association",
+                    short_name(arn),
+                    json!({"resource_arn": arn, "web_acl_arn": acl}),
+                )),
+                Ok(None) => {}
+                Err(e) => out.partial(ctx, "wafv2", &["aws_wafv2_web_acl_association"], &e),
+            }
+        }
 
         match listeners {
             Ok(pages) => {

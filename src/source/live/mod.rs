@@ -29,6 +29,7 @@ mod s3;
 mod secretsmanager;
 mod securityhub;
 mod sts;
+mod wafv2;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -75,6 +76,11 @@ pub const OPERATIONS: &[&str] = &[
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTags",
+    "wafv2:ListWebACLs",
+    "wafv2:GetWebACL",
+    "wafv2:ListTagsForResource",
+    "wafv2:ListLoggingConfigurations",
+    "wafv2:GetWebACLForResource",
     "logs:DescribeLogGroups",
     "config:DescribeConfigurationRecorders",
     "config:DescribeConfigurationRecorderStatus",
@@ -132,6 +138,10 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_lb_target_group",
     "aws_alb_target_group",
     "aws_elb",
+    // wafv2 (regional)
+    "aws_wafv2_web_acl",
+    "aws_wafv2_web_acl_association",
+    "aws_wafv2_web_acl_logging_configuration",
     // logs, config, cloudtrail
     "aws_cloudwatch_log_group",
     "aws_config_configuration_recorder",
@@ -515,6 +525,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("securityhub", securityhub::TYPES),
             ("elasticloadbalancing", elbv2::TYPES),
             ("elb", elb::TYPES),
+            ("wafv2", wafv2::TYPES),
             ("logs", logs::TYPES),
             ("config", config::TYPES),
             ("cloudtrail", cloudtrail::TYPES),
@@ -548,6 +559,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "securityhub" => securityhub::collect(&ctx).await,
                 "elasticloadbalancing" => elbv2::collect(&ctx).await,
                 "elb" => elb::collect(&ctx).await,
+                "wafv2" => wafv2::collect(&ctx).await,
                 "logs" => logs::collect(&ctx).await,
                 "config" => config::collect(&ctx).await,
                 "cloudtrail" => cloudtrail::collect(&ctx).await,

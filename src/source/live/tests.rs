@@ -13,6 +13,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("securityhub.rs", include_str!("securityhub.rs")),
     ("elbv2.rs", include_str!("elbv2.rs")),
     ("elb.rs", include_str!("elb.rs")),
+    ("wafv2.rs", include_str!("wafv2.rs")),
     ("logs.rs", include_str!("logs.rs")),
     ("config.rs", include_str!("config.rs")),
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
@@ -105,8 +106,8 @@ fn uncollected_types_become_one_gap_per_service() {
         "X-001".into(),
         [
             "aws_vpc",
-            "aws_wafv2_web_acl",
-            "aws_wafv2_web_acl_association",
+            "aws_cloudfront_distribution",
+            "aws_cloudfront_origin_access_control",
             "aws_dynamodb_table",
         ]
         .iter()
@@ -126,11 +127,14 @@ fn uncollected_types_become_one_gap_per_service() {
     assert_eq!(
         got,
         vec![
-            ("dynamodb", vec!["aws_dynamodb_table"]),
             (
-                "wafv2",
-                vec!["aws_wafv2_web_acl", "aws_wafv2_web_acl_association"]
+                "cloudfront",
+                vec![
+                    "aws_cloudfront_distribution",
+                    "aws_cloudfront_origin_access_control"
+                ]
             ),
+            ("dynamodb", vec!["aws_dynamodb_table"]),
         ]
     );
 }
