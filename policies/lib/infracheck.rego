@@ -42,9 +42,10 @@ has_block(o, key) if count(get_list(o, key)) > 0
 
 split_path(path) := [_key(p) | some p in split(path, ".")]
 
-_key(p) := to_number(p) if regex.match(`^[0-9]+$`, p)
-
-_key(p) := p if not regex.match(`^[0-9]+$`, p)
+_key(p) := to_number(p) if {
+	p != ""
+	trim(p, "0123456789") == ""
+} else := p
 
 # True when the value at `path` is not known until apply: the path itself, one of
 # its ancestors or one of its descendants is unknown.
@@ -789,19 +790,11 @@ _tag_may_be_set(r, key) if {
 # single-valued references narrowed by instance key, arguments left to the
 # provider, and subnet tiers from route tables.
 
-# The value at `path` (a dotted string) of resource `r`, or `default_value`: the
-# same as `value`, without regular expressions (list indexes are the all-digit
-# segments), so it is cheap enough for the inner loops of joins.
+# Another name for `value`, used by the networking rules.
 get(r, path, default_value) := infracheck.get(r.values, path, default_value)
 
-_get_key(p) := to_number(p) if {
-	p != ""
-	trim(p, "0123456789") == ""
-} else := p
-
-# True when the value at `path`, or one of its ancestors, is unknown until apply
-# (unlike `unknown`, a known block with an unknown attribute inside does not count;
-# for a leaf attribute both agree, and this one is much cheaper).
+# Another name for `unknown_leaf`: the value at `path` or one of its ancestors is
+# unknown until apply (an unknown descendant does not count).
 unknown_value(r, path) if infracheck.is_unknown_at(r.unknown, path)
 
 # True when the value at `path` (a list or map), an ancestor, or one of its
