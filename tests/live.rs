@@ -1,121 +1,22 @@
 //! `infracheck live` against moto's server mode: the tests start `moto_server` on a
 //! free 127.0.0.1 port, create resources in it with the AWS SDK (fake credentials,
 //! us-east-1 and us-west-2), run the binary with `--endpoint-url`, and check the
-//! findings. `MOTO_SERVER` names the binary (`.ci/run` installs it in a virtualenv);
-//! without it `moto_server` is looked up on PATH. When it is missing the tests are
-//! skipped with a message, except in CI (`CI=true`), where they fail.
+//! findings. See `common/moto.rs` for how moto is found and started.
 #![cfg(feature = "live")]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::TcpListener;
+use std::process::Command;
+
+use aws_config::SdkConfig;
 use aws_sdk_ec2::types as ec2t;
+use common::moto::{s3, sdk, start_moto, Fixed, Moto};
 
 const ACCOUNT: &str = "123456789012";
 const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
-
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Moto {
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-fn moto_binary() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("MOTO_SERVER").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("moto_server"))
-        .find(|p| p.is_file())
-}
-
-fn start_moto() -> Option<Moto> {
-    let Some(bin) = moto_binary() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("moto_server not found: CI must install it (.ci/run exports MOTO_SERVER)");
-        }
-        eprintln!(
-            "SKIPPED: moto_server not found (pip install 'moto[server]', or set MOTO_SERVER)"
-        );
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(&bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: cannot start: {e}", bin.display()));
-    let moto = Moto { child, port };
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "moto_server did not listen on port {port} within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
-}
-
-async fn sdk(moto: &Moto, region: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .endpoint_url(moto.url())
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-            "testing", "testing", None, None, "tests",
-        ))
-        .load()
-        .await
-}
-
-fn s3(conf: &SdkConfig) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(conf)
-            .force_path_style(true)
-            .build(),
-    )
-}
-
-/// S3 Control puts the account ID in front of the host name; moto serves it under
-/// the plain URL.
-#[derive(Debug)]
-struct Fixed(String);
-
-impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Fixed {
-    fn resolve_endpoint<'a>(
-        &'a self,
-        _: &'a aws_sdk_s3control::config::endpoint::Params,
-    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
-        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
-            aws_sdk_s3control::config::endpoint::Endpoint::builder()
-                .url(self.0.clone())
-                .build(),
-        ))
-    }
-}
 
 /// What is planted in the violating setup.
 #[derive(Clone, Copy, PartialEq)]
