@@ -10,7 +10,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   0  no FAILED finding at or above --fail-on (suppressed findings do not count;
      always 0 with --write-baseline)
   1  FAILED findings at or above --fail-on (default: high)
-  2  bad input, bad policy, bad flags or a rule that could not be evaluated";
+  2  bad input, bad policy, bad flags, a rule that could not be evaluated, or
+     findings that Security Hub did not accept (live --security-hub)";
 
 /// How `--format` and `--output` pair up, for `plan --help`.
 pub const OUTPUTS_HELP: &str = "Formats and files:
@@ -70,6 +71,12 @@ pub struct LiveArgs {
     /// Send every AWS request to this URL (an emulator such as moto_server).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Import the findings into each scanned region's AWS Security Hub (as the
+    /// account's own product), updating earlier runs' findings: fixed ones turn
+    /// PASSED, those of deleted resources are archived. Needs
+    /// securityhub:DescribeHub, GetFindings and BatchImportFindings.
+    #[arg(long)]
+    pub security_hub: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -108,8 +115,9 @@ pub struct PlanArgs {
 /// The report options shared by `plan`, `hcl` and `live`.
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Report format (repeatable): table (default), json, sarif, junit, markdown or
-    /// github (workflow-command annotations); NAME=FILE writes it to FILE (`-`:
+    /// Report format (repeatable): table (default), json, sarif, junit, markdown,
+    /// github (workflow-command annotations) or asff (AWS Security Finding Format,
+    /// needs the AWS account: live scans); NAME=FILE writes it to FILE (`-`:
     /// standard output).
     #[arg(long, short = 'f', value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
     pub format: Vec<FormatSpec>,
@@ -204,6 +212,8 @@ pub enum OutputFormat {
     Junit,
     Markdown,
     Github,
+    /// AWS Security Finding Format, as Security Hub imports it.
+    Asff,
 }
 
 impl OutputFormat {
@@ -215,6 +225,7 @@ impl OutputFormat {
             OutputFormat::Junit => "junit",
             OutputFormat::Markdown => "markdown",
             OutputFormat::Github => "github",
+            OutputFormat::Asff => "asff",
         }
     }
 }
@@ -233,7 +244,7 @@ fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
         None => (s, None),
     };
     let format = OutputFormat::from_str(name, true).map_err(|_| {
-        format!("unknown format {name:?} (expected table, json, sarif, junit, markdown or github)")
+        format!("unknown format {name:?} (expected table, json, sarif, junit, markdown, github or asff)")
     })?;
     Ok(FormatSpec { format, file })
 }
@@ -470,7 +481,7 @@ mod tests {
             "a: two reports would be written to it"
         );
         assert!(outputs(&["-f", "pdf"]).unwrap_err().contains(
-            "unknown format \"pdf\" (expected table, json, sarif, junit, markdown or github)"
+            "unknown format \"pdf\" (expected table, json, sarif, junit, markdown, github or asff)"
         ));
     }
 }

@@ -2,7 +2,7 @@
 //! Terraform.
 //!
 //! Data flows one way: [`source`] loaders -> [`model`] (+ indexes) -> [`engine`]
-//! -> [`findings`] -> [`report`].
+//! -> [`findings`] -> [`report`] and [`publish`] (Security Hub).
 
 pub mod cli;
 pub mod config;
@@ -11,6 +11,7 @@ pub mod engine;
 pub mod findings;
 pub mod frameworks;
 pub mod model;
+pub mod publish;
 pub mod report;
 pub mod run;
 pub mod source;

@@ -82,7 +82,30 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     let scan = load_source(&args, hcl)?;
     prepared.timer.mark("plan loaded");
     let path = args.plan.display().to_string();
-    evaluate_and_report(&args.report, prepared, scan, path)
+    let destination = Destination {
+        home_region: prepared.config.settings.primary_region.clone(),
+        #[cfg(feature = "live")]
+        security_hub: None,
+    };
+    evaluate_and_report(&args.report, prepared, scan, path, destination)
+}
+
+/// Where a run's findings go besides the reports.
+struct Destination {
+    /// ASFF findings on global resources, and on resources in regions that were not
+    /// scanned, go to this region: the first scanned region (live), or the
+    /// configured primary region.
+    home_region: String,
+    /// `live --security-hub`: import into the scanned account's Security Hub.
+    #[cfg(feature = "live")]
+    security_hub: Option<SecurityHubTarget>,
+}
+
+#[cfg(feature = "live")]
+struct SecurityHubTarget {
+    sdk: aws_config::SdkConfig,
+    account: String,
+    regions: Vec<String>,
 }
 
 /// `infracheck live`: read the account, then evaluate and report like `plan`.
@@ -101,7 +124,7 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
         args.regions.clone()
     };
     let opts = live::LiveOptions {
-        regions,
+        regions: regions.clone(),
         profile: args.profile.clone(),
         role_arn: args.role_arn.clone(),
         endpoint_url: args.endpoint_url.clone(),
@@ -126,7 +149,15 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     let needs = crate::coverage::rule_needs(&rules, &prepared.files);
     scan.gaps.extend(live::uncollected_gaps(&needs));
     let path = format!("aws:{}", scan.accounts.join(","));
-    evaluate_and_report(&args.report, prepared, scan, path)
+    let destination = Destination {
+        home_region: regions[0].clone(),
+        security_hub: args.security_hub.then(|| SecurityHubTarget {
+            sdk: loaded.sdk,
+            account: scan.accounts.first().cloned().unwrap_or_default(),
+            regions: regions.clone(),
+        }),
+    };
+    evaluate_and_report(&args.report, prepared, scan, path, destination)
 }
 
 /// What a scan needs before its source is read: configuration, rules, baseline.
@@ -196,6 +227,7 @@ fn evaluate_and_report(
     prepared: Prepared,
     scan: crate::model::Scan,
     source_path: String,
+    destination: Destination,
 ) -> Result<u8> {
     let Prepared {
         outputs,
@@ -255,6 +287,12 @@ fn evaluate_and_report(
         source_url: args.source_url.clone().or_else(github_source_url),
         base_dir: cwd.clone(),
     };
+    let asff_options = report::asff::Options {
+        now: report::asff::now(),
+        home_region: &destination.home_region,
+        rule_docs_url: ctx.rule_docs_url.as_deref(),
+    };
+    let asff = || report::asff::build(&result.findings, &result.rules, &scan, &asff_options);
     for (format, file) in &outputs {
         let text = match format {
             OutputFormat::Table => {
@@ -269,10 +307,41 @@ fn evaluate_and_report(
             OutputFormat::Junit => report::junit::render(&result, &ctx),
             OutputFormat::Markdown => report::markdown::render(&result, &ctx),
             OutputFormat::Github => report::github::render(&result, &ctx),
+            OutputFormat::Asff => report::asff::render(&asff()?),
         };
         write_output(&text, file.as_deref())?;
     }
     timer.mark("report written");
+    #[cfg(feature = "live")]
+    let import_failed = match &destination.security_hub {
+        Some(target) => {
+            let needs = crate::coverage::rule_needs(&result.rules, &files);
+            let scope = crate::publish::scope::EvaluatedScope::new(&result, &scan, &needs);
+            let outcomes = crate::publish::security_hub::publish(
+                &target.sdk,
+                &target.account,
+                &target.regions,
+                asff()?,
+                &scope,
+            )?;
+            timer.mark("security hub updated");
+            let mut failed = false;
+            for o in &outcomes {
+                eprintln!("infracheck: {}", o.summary());
+                for f in &o.failed {
+                    failed = true;
+                    eprintln!(
+                        "infracheck: error: security hub {}: finding {} was not imported: {} {}",
+                        o.region, f.id, f.code, f.message
+                    );
+                }
+            }
+            failed
+        }
+        None => false,
+    };
+    #[cfg(not(feature = "live"))]
+    let import_failed = false;
     std::mem::forget(scan);
     for e in &result.errors {
         eprintln!(
@@ -290,7 +359,7 @@ fn evaluate_and_report(
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::Severity(Severity::High));
-    Ok(if !result.errors.is_empty() {
+    Ok(if !result.errors.is_empty() || import_failed {
         EXIT_ERROR
     } else if args.write_baseline.is_some() {
         // Every FAILED finding is in the new baseline.

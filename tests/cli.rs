@@ -307,3 +307,16 @@ fn builtin_policy_tests_all_pass() {
     let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
     assert!(passed >= 30, "{last}");
 }
+
+#[test]
+fn asff_of_a_plan_without_accounts_is_a_one_line_error() {
+    assert_input_error(
+        &[
+            "plan",
+            "fixtures/plans/reference-architecture.json",
+            "-f",
+            "asff",
+        ],
+        "infracheck: error: ASFF needs the AWS account of every finding, and the account of module.primary.aws_lb_listener.http is not known (scan a live account with `infracheck live`)",
+    );
+}

@@ -468,7 +468,7 @@ fn help_documents_formats_and_exit_codes() {
     assert_eq!(code, Some(0));
     for needle in [
         "--format <FORMAT[=FILE]>",
-        "table (default), json, sarif, junit, markdown or",
+        "table (default), json, sarif, junit, markdown,",
         "-f table -f sarif -o results.sarif -f junit=junit.xml",
         "--baseline <FILE>",
         "--write-baseline <FILE>",

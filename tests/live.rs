@@ -7,12 +7,11 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpListener;
 use std::process::Command;
 
 use aws_config::SdkConfig;
 use aws_sdk_ec2::types as ec2t;
-use common::moto::{s3, sdk, start_moto, Fixed, Moto};
+use common::moto::{closed_url, infracheck_command, s3, sdk, start_moto, Fixed, Moto};
 
 const ACCOUNT: &str = "123456789012";
 const EAST: &str = "us-east-1";
@@ -1101,15 +1100,8 @@ fn live(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String)
     all.extend(args);
     let report_arg = format!("json={}", report.display());
     all.extend(["-f", &report_arg]);
-    let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+    let o = infracheck_command(dir.path())
         .args(&all)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("INFRACHECK_TIMINGS", "1")
         .envs(env.iter().copied())
         .output()
@@ -1406,12 +1398,7 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
     seed(&moto, Setup::Compliant).await;
     // GuardDuty answers nothing: its endpoint is a closed port. The rest comes from
     // the standard AWS_ENDPOINT_URL variable instead of --endpoint-url.
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let closed_url = format!("http://127.0.0.1:{closed}");
+    let closed_url = closed_url();
     let (code, doc, stderr) = live(
         &[],
         &[
@@ -1535,15 +1522,7 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
 
 #[test]
 fn nothing_readable_is_exit_code_2() {
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let (code, _, stderr) = live(
-        &["--endpoint-url", &format!("http://127.0.0.1:{closed}")],
-        &[],
-    );
+    let (code, _, stderr) = live(&["--endpoint-url", &closed_url()], &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("infracheck: error: cannot read the AWS account"),

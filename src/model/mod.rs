@@ -116,3 +116,14 @@ pub enum GapReason {
     /// No collector reads these resource types yet.
     NotCollected,
 }
+
+/// The AWS partition of a region: `aws`, `aws-cn` or `aws-us-gov`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}

@@ -1,6 +1,7 @@
 //! Reporters: render a [`ScanResult`] for people (table, Markdown), machines (JSON,
 //! SARIF, JUnit XML) and GitHub Actions (workflow-command annotations).
 
+pub mod asff;
 pub mod github;
 pub mod json;
 pub mod junit;

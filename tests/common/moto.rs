@@ -109,3 +109,27 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Fixed {
         ))
     }
 }
+
+/// `infracheck` run in `dir` with nothing of the caller's environment but PATH:
+/// fake credentials, no instance metadata.
+pub fn infracheck_command(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_infracheck"));
+    c.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
+/// A URL where nothing listens: a service sent there cannot be read.
+pub fn closed_url() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}

@@ -178,6 +178,9 @@ pub struct LiveScan {
     /// AWS API requests made (each page of a paginated call counts).
     pub api_calls: u64,
     pub elapsed: Duration,
+    /// The configuration the account was read with (its credentials, e.g. the
+    /// assumed role), for writing back to it (`--security-hub`).
+    pub sdk: SdkConfig,
 }
 
 /// Why one AWS call failed.
@@ -201,7 +204,7 @@ impl std::fmt::Display for CallError {
 }
 
 impl CallError {
-    fn from_sdk<E, R>(op: &'static str, e: SdkError<E, R>) -> Self
+    pub(crate) fn from_sdk<E, R>(op: &'static str, e: SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
@@ -373,20 +376,10 @@ impl Ctx {
     pub fn arn(&self, service: &str, rest: &str) -> String {
         format!(
             "arn:{}:{service}:{}:{}:{rest}",
-            partition(&self.region),
+            crate::model::partition(&self.region),
             self.region,
             self.account
         )
-    }
-}
-
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
 
@@ -636,6 +629,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         scan,
         api_calls: calls.load(Ordering::Relaxed),
         elapsed: start.elapsed(),
+        sdk: ctx.sdk.clone(),
     })
 }
 
