@@ -93,8 +93,8 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
 /// Where a run's findings go besides the reports.
 struct Destination {
     /// ASFF findings on global resources, and on resources in regions that were not
-    /// scanned, go to this region: the first scanned region (live), or the
-    /// configured primary region.
+    /// scanned, go to this region: the configured primary region (live: when it is
+    /// scanned, else the first scanned region).
     home_region: String,
     /// `live --security-hub`: import into the scanned account's Security Hub.
     #[cfg(feature = "live")]
@@ -149,8 +149,16 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     let needs = crate::coverage::rule_needs(&rules, &prepared.files);
     scan.gaps.extend(live::uncollected_gaps(&needs));
     let path = format!("aws:{}", scan.accounts.join(","));
+    // Findings on global resources (IAM, CloudFront...) go to the primary region
+    // when it is scanned, so that a run on fewer regions does not move them.
+    let primary = &prepared.config.settings.primary_region;
+    let home_region = if regions.contains(primary) {
+        primary.clone()
+    } else {
+        regions[0].clone()
+    };
     let destination = Destination {
-        home_region: regions[0].clone(),
+        home_region,
         security_hub: args.security_hub.then(|| SecurityHubTarget {
             sdk: loaded.sdk,
             account: scan.accounts.first().cloned().unwrap_or_default(),

@@ -145,7 +145,7 @@ pub struct Options<'a> {
     /// `CreatedAt`, `UpdatedAt` and the observation times, RFC 3339.
     pub now: String,
     /// Where findings on global resources (IAM, CloudFront...) and on resources in
-    /// regions that were not scanned go: the first scanned region.
+    /// regions that were not scanned go (the primary region).
     pub home_region: &'a str,
     /// The rule reference, for `Remediation.Recommendation.Url`.
     pub rule_docs_url: Option<&'a str>,
