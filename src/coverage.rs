@@ -17,6 +17,10 @@
 //!
 //! A FAILED outcome whose needed data was all read stays FAILED. (A gap in the
 //! rule's own types leaves those resources out of the scan: no outcome at all.)
+//!
+//! A rule with `custom.per_resource: true` judges each resource on its own (TAG-001:
+//! its tags): a gap in some of its resource types (SNS topics not collected) leaves
+//! its outcomes on resources of other types as they are.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -141,6 +145,12 @@ pub fn apply_gaps(result: &mut ScanResult, gaps: &[Gap], needs: &Needs) {
         .iter()
         .map(|r| (r.id.as_str(), r.resource_types.as_slice()))
         .collect();
+    let per_resource: HashSet<&str> = result
+        .rules
+        .iter()
+        .filter(|r| r.per_resource)
+        .map(|r| r.id.as_str())
+        .collect();
     for f in &mut result.findings {
         let Some(rule_needs) = needs.get(&f.rule_id) else {
             continue;
@@ -163,6 +173,13 @@ pub fn apply_gaps(result: &mut ScanResult, gaps: &[Gap], needs: &Needs) {
                 .filter(|t| rule_needs.contains(*t))
                 .collect();
             if !in_scope || needed.is_empty() {
+                return false;
+            }
+            if per_resource.contains(f.rule_id.as_str())
+                && needed
+                    .iter()
+                    .all(|t| own.contains(t) && **t != f.resource_type)
+            {
                 return false;
             }
             match f.status {
@@ -195,6 +212,7 @@ mod tests {
             resource_types: types.iter().map(|s| s.to_string()).collect(),
             scope,
             sources: vec!["live".into()],
+            per_resource: false,
             frameworks: Default::default(),
             remediation: String::new(),
             package: String::new(),
@@ -320,5 +338,84 @@ mod tests {
         };
         apply_gaps(&mut result, &[gap], &needs);
         assert_eq!(result.findings[0].status, Status::Unknown);
+    }
+
+    #[test]
+    fn per_resource_rules_keep_outcomes_on_types_that_were_read() {
+        let mut tag = rule(
+            "TAG-001",
+            &["aws_s3_bucket", "aws_sns_topic", "aws_autoscaling_group"],
+            RuleScope::Resource,
+            "t",
+        );
+        tag.per_resource = true;
+        let mut not_per_resource = tag.clone();
+        not_per_resource.id = "X-001".into();
+        not_per_resource.per_resource = false;
+        let mut bucket = finding("TAG-001", "aws_s3_bucket.a", Status::Passed, "us-east-1");
+        bucket.resource_type = "aws_s3_bucket".into();
+        let mut group = finding(
+            "TAG-001",
+            "aws_autoscaling_group.g",
+            Status::Passed,
+            "us-east-1",
+        );
+        group.resource_type = "aws_autoscaling_group".into();
+        let mut other = bucket.clone();
+        other.rule_id = "X-001".into();
+        let mut result = ScanResult {
+            rules: vec![tag, not_per_resource],
+            findings: vec![bucket, group, other],
+            ..Default::default()
+        };
+        let types: BTreeSet<String> = [
+            "aws_s3_bucket",
+            "aws_sns_topic",
+            "aws_autoscaling_group",
+            "aws_autoscaling_group_tag",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let needs: Needs = [
+            ("TAG-001".to_string(), types.clone()),
+            ("X-001".to_string(), types),
+        ]
+        .into_iter()
+        .collect();
+        let gaps = [
+            Gap {
+                service: "sns".into(),
+                region: None,
+                resource_types: vec!["aws_sns_topic".into()],
+                error: "not collected".into(),
+                reason: GapReason::NotCollected,
+            },
+            // Joined data of the groups (not one of the rule's own types).
+            Gap {
+                service: "autoscaling".into(),
+                region: None,
+                resource_types: vec!["aws_autoscaling_group_tag".into()],
+                error: "not collected".into(),
+                reason: GapReason::NotCollected,
+            },
+        ];
+        let findings = result.findings.clone();
+        apply_gaps(&mut result, &gaps[..1], &needs);
+        let statuses: Vec<Status> = result.findings.iter().map(|f| f.status).collect();
+        // SNS topics are missing: the bucket and the group keep their outcome under
+        // the per-resource rule, not under the other.
+        assert_eq!(
+            statuses,
+            vec![Status::Passed, Status::Passed, Status::Unknown]
+        );
+        // Joined data missing (the groups' tag resources) still makes them unknown.
+        result.findings = findings;
+        apply_gaps(&mut result, &gaps, &needs);
+        let statuses: Vec<Status> = result.findings.iter().map(|f| f.status).collect();
+        assert_eq!(
+            statuses,
+            vec![Status::Unknown, Status::Unknown, Status::Unknown]
+        );
     }
 }

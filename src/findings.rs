@@ -124,6 +124,11 @@ pub struct RuleMeta {
     pub scope: RuleScope,
     /// The sources the rule runs on: `plan`, `hcl`, `live`.
     pub sources: Vec<String>,
+    /// Each resource's outcome depends only on that resource (and on joined data of
+    /// types outside `resource_types`): a coverage gap in some of the rule's
+    /// resource types leaves the outcomes on its other types as they are.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub per_resource: bool,
     /// framework -> requirement IDs (`pci-dss-4.0` -> ["3.5.1"]).
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,

@@ -1228,6 +1228,15 @@ async fn compliant_account_has_no_failed_findings() {
         ("S3-002", addr("aws_s3_bucket", WEST, "ic-logs-west")),
     ];
     assert_eq!(only("S3-002"), set(&buckets));
+    // Per-resource rules judge what was read, whatever types are not collected.
+    for rule in ["GDPR-001"] {
+        for (_, bucket) in &buckets {
+            assert!(
+                passed.contains(&(rule.to_string(), bucket.clone())),
+                "{rule} on {bucket}"
+            );
+        }
+    }
     assert_eq!(
         only("NET-006"),
         set(&[

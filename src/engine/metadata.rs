@@ -26,6 +26,8 @@ struct Custom {
     #[serde(default)]
     sources: Option<Vec<String>>,
     #[serde(default)]
+    per_resource: bool,
+    #[serde(default)]
     frameworks: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
 }
@@ -40,6 +42,7 @@ pub struct ParsedMeta {
     pub resource_types: Vec<String>,
     pub scope: RuleScope,
     pub sources: Vec<String>,
+    pub per_resource: bool,
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,
 }
@@ -130,6 +133,7 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
         resource_types,
         scope,
         sources,
+        per_resource: custom.per_resource,
         frameworks: custom.frameworks,
         remediation: remediation.trim_end().to_string(),
     })

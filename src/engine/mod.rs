@@ -202,6 +202,7 @@ impl PolicySet {
                     resource_types: meta.resource_types,
                     scope: meta.scope,
                     sources: meta.sources,
+                    per_resource: meta.per_resource,
                     frameworks: meta.frameworks,
                     remediation: meta.remediation,
                     package,

@@ -267,6 +267,7 @@ mod tests {
             resource_types: vec![],
             scope: RuleScope::Resource,
             sources: vec![],
+            per_resource: false,
             frameworks: Default::default(),
             remediation: String::new(),
             package: String::new(),

@@ -646,6 +646,7 @@ mod tests {
             resource_types: vec!["aws_s3_bucket".into()],
             scope: RuleScope::Resource,
             sources: vec!["live".into()],
+            per_resource: false,
             frameworks: [
                 ("pci-dss-4.0".to_string(), vec!["1.3.1".to_string()]),
                 ("cis-aws-3.0".to_string(), vec!["2.1.4".to_string()]),

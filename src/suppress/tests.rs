@@ -32,6 +32,7 @@ fn rule(id: &str) -> RuleMeta {
         resource_types: vec!["aws_s3_bucket".into()],
         scope: RuleScope::Resource,
         sources: vec!["plan".into()],
+        per_resource: false,
         frameworks: Default::default(),
         remediation: String::new(),
         package: String::new(),

@@ -11,6 +11,7 @@
 # custom:
 #   id: GDPR-001
 #   severity: high
+#   per_resource: true
 #   resource_types:
 #     - aws_vpc
 #     - aws_subnet

@@ -11,6 +11,7 @@
 # custom:
 #   id: TAG-001
 #   severity: low
+#   per_resource: true
 #   resource_types:
 #     - aws_vpc
 #     - aws_subnet
