@@ -1,0 +1,260 @@
+//! AWS Backup: `aws_backup_vault`, `aws_backup_plan` (its rules with schedule,
+//! lifecycle and `copy_action` blocks) and `aws_backup_selection` (resources, tag
+//! conditions) per region.
+//!
+//! ListBackupVaults and ListBackupPlans are paginated batches; a plan's rules
+//! (GetBackupPlan), its selections (ListBackupSelections, GetBackupSelection) and
+//! tags (ListTags) can only be read one plan, selection or resource at a time. A
+//! plan's `id` is its plan ID, which its selections' `plan_id` joins; a copy
+//! action's `destination_vault_arn` joins the vault by ARN (a vault has no `id`:
+//! Terraform's is the name, which another region's vault may share).
+
+use serde_json::{json, Value};
+
+use super::{tag_map, CallError, Collected, Ctx};
+use aws_sdk_backup::types::{BackupRule, Lifecycle};
+
+pub(crate) const TYPES: &[&str] = &[
+    "aws_backup_vault",
+    "aws_backup_plan",
+    "aws_backup_selection",
+];
+
+pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
+    let client = aws_sdk_backup::Client::new(&ctx.sdk);
+    let (vaults, plans) = tokio::join!(
+        ctx.pages(
+            "backup:ListBackupVaults",
+            client.list_backup_vaults().into_paginator().send()
+        ),
+        ctx.pages(
+            "backup:ListBackupPlans",
+            client.list_backup_plans().into_paginator().send()
+        ),
+    );
+    let mut out = Collected::default();
+    let vaults_failed = match vaults {
+        Ok(pages) => {
+            for v in pages.iter().flat_map(|p| p.backup_vault_list()) {
+                let (Some(name), Some(arn)) = (v.backup_vault_name(), v.backup_vault_arn()) else {
+                    continue;
+                };
+                let values = json!({
+                    "arn": arn,
+                    "name": name,
+                    "kms_key_arn": v.encryption_key_arn(),
+                });
+                let r = tagged(
+                    ctx,
+                    &client,
+                    &mut out,
+                    "aws_backup_vault",
+                    name,
+                    arn,
+                    values,
+                )
+                .await;
+                out.resources.push(r);
+            }
+            None
+        }
+        Err(e) => Some(e),
+    };
+    let plans = match (plans, vaults_failed) {
+        (Ok(p), None) => p,
+        (Ok(p), Some(e)) => {
+            out.partial(ctx, "backup", &["aws_backup_vault"], &e);
+            p
+        }
+        (Err(e), None) => {
+            out.partial(
+                ctx,
+                "backup",
+                &["aws_backup_plan", "aws_backup_selection"],
+                &e,
+            );
+            return Ok(out);
+        }
+        (Err(e), Some(_)) => return Err(e),
+    };
+    for p in plans.iter().flat_map(|p| p.backup_plans_list()) {
+        let (Some(id), Some(arn)) = (p.backup_plan_id(), p.backup_plan_arn()) else {
+            continue;
+        };
+        let (plan, selections) = tokio::join!(
+            ctx.call(
+                "backup:GetBackupPlan",
+                client.get_backup_plan().backup_plan_id(id).send()
+            ),
+            ctx.pages(
+                "backup:ListBackupSelections",
+                client
+                    .list_backup_selections()
+                    .backup_plan_id(id)
+                    .into_paginator()
+                    .send()
+            ),
+        );
+        let mut values = json!({
+            "id": id,
+            "arn": arn,
+            "name": p.backup_plan_name(),
+            "version": p.version_id(),
+        });
+        let mut unknown = Vec::new();
+        match plan {
+            Ok(o) => {
+                values["rule"] = json!(o
+                    .backup_plan()
+                    .map(|b| b.rules().iter().map(rule_values).collect::<Vec<_>>())
+                    .unwrap_or_default());
+            }
+            Err(e) => {
+                unknown.push("rule".to_string());
+                out.partial(ctx, "backup", &["aws_backup_plan"], &e);
+            }
+        }
+        let mut r = tagged(ctx, &client, &mut out, "aws_backup_plan", id, arn, values).await;
+        r.unknown.extend(unknown);
+        out.resources.push(r);
+        match selections {
+            Ok(pages) => {
+                for s in pages.iter().flat_map(|p| p.backup_selections_list()) {
+                    let Some(sid) = s.selection_id() else {
+                        continue;
+                    };
+                    let got = ctx
+                        .call(
+                            "backup:GetBackupSelection",
+                            client
+                                .get_backup_selection()
+                                .backup_plan_id(id)
+                                .selection_id(sid)
+                                .send(),
+                        )
+                        .await;
+                    match got {
+                        Ok(o) => {
+                            let Some(sel) = o.backup_selection() else {
+                                continue;
+                            };
+                            out.resources.push(ctx.resource(
+                                "aws_backup_selection",
+                                sid,
+                                selection_values(sid, id, sel),
+                            ));
+                        }
+                        Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
+                    }
+                }
+            }
+            Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
+        }
+    }
+    Ok(out)
+}
+
+/// The resource with its tags (ListTags, one resource a call); tags unknown when
+/// they cannot be read.
+async fn tagged(
+    ctx: &Ctx,
+    client: &aws_sdk_backup::Client,
+    out: &mut Collected,
+    kind: &str,
+    name: &str,
+    arn: &str,
+    mut values: Value,
+) -> crate::model::Resource {
+    let pages = ctx
+        .pages(
+            "backup:ListTags",
+            client.list_tags().resource_arn(arn).into_paginator().send(),
+        )
+        .await;
+    let mut unknown = Vec::new();
+    match pages {
+        Ok(pages) => {
+            values["tags"] = tag_map(
+                pages
+                    .iter()
+                    .filter_map(|p| p.tags())
+                    .flat_map(|m| m.iter())
+                    .map(|(k, v)| (Some(k.as_str()), Some(v.as_str()))),
+            );
+        }
+        Err(e) => {
+            unknown = vec!["tags".to_string(), "tags_all".to_string()];
+            out.partial(ctx, "backup", &[], &e);
+        }
+    }
+    let mut r = ctx.resource(kind, name, values);
+    r.unknown = unknown;
+    r
+}
+
+fn lifecycle(l: Option<&Lifecycle>) -> Value {
+    match l {
+        Some(l) => json!([{
+            "delete_after": l.delete_after_days(),
+            "cold_storage_after": l.move_to_cold_storage_after_days(),
+            "opt_in_to_archive_for_supported_resources": l.opt_in_to_archive_for_supported_resources(),
+        }]),
+        None => json!([]),
+    }
+}
+
+/// A plan's rule in Terraform's shape.
+pub(crate) fn rule_values(r: &BackupRule) -> Value {
+    json!({
+        "rule_name": r.rule_name(),
+        "target_vault_name": r.target_backup_vault_name(),
+        "schedule": r.schedule_expression(),
+        "schedule_expression_timezone": r.schedule_expression_timezone(),
+        "start_window": r.start_window_minutes(),
+        "completion_window": r.completion_window_minutes(),
+        "enable_continuous_backup": r.enable_continuous_backup(),
+        "lifecycle": lifecycle(r.lifecycle()),
+        "copy_action": r.copy_actions().iter().map(|c| json!({
+            "destination_vault_arn": c.destination_backup_vault_arn(),
+            "lifecycle": lifecycle(c.lifecycle()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A selection in Terraform's shape.
+pub(crate) fn selection_values(
+    id: &str,
+    plan_id: &str,
+    s: &aws_sdk_backup::types::BackupSelection,
+) -> Value {
+    let params = |l: &[aws_sdk_backup::types::ConditionParameter]| {
+        l.iter()
+            .map(|p| json!({"key": p.condition_key(), "value": p.condition_value()}))
+            .collect::<Vec<_>>()
+    };
+    let condition = s
+        .conditions()
+        .map(|c| {
+            vec![json!({
+                "string_equals": params(c.string_equals()),
+                "string_not_equals": params(c.string_not_equals()),
+                "string_like": params(c.string_like()),
+                "string_not_like": params(c.string_not_like()),
+            })]
+        })
+        .unwrap_or_default();
+    json!({
+        "id": id,
+        "name": s.selection_name(),
+        "plan_id": plan_id,
+        "iam_role_arn": s.iam_role_arn(),
+        "resources": s.resources(),
+        "not_resources": s.not_resources(),
+        "selection_tag": s.list_of_tags().iter().map(|t| json!({
+            "type": t.condition_type().as_str(),
+            "key": t.condition_key(),
+            "value": t.condition_value(),
+        })).collect::<Vec<_>>(),
+        "condition": condition,
+    })
+}
