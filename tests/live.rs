@@ -1775,6 +1775,29 @@ async fn seed_autoscaling(conf: &SdkConfig, region: &str, seeded: &Seeded, setup
         .send()
         .await
         .unwrap();
+    // The violation: a launch configuration of the primary region puts
+    // application instances in the SSH group, open to the world (SG-002).
+    if violations && region == EAST {
+        let groups = aws_sdk_ec2::Client::new(conf)
+            .describe_security_groups()
+            .filters(
+                ec2t::Filter::builder()
+                    .name("group-name")
+                    .values("ssh")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        asg.create_launch_configuration()
+            .launch_configuration_name("legacy")
+            .image_id("ami-12c6146b")
+            .instance_type("t3.micro")
+            .security_groups(groups.security_groups()[0].group_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
     let cw = aws_sdk_cloudwatch::Client::new(conf);
     use aws_sdk_cloudwatch::types as c;
     if !(violations && region == EAST) {
@@ -1851,6 +1874,7 @@ const DATA_COMPUTE_RULES: &[&str] = &[
     "BAK-002",
     "GDPR-002",
     "DR-001",
+    "SG-002",
 ];
 
 /// Findings moto (5.2) cannot make pass: DDB-002 needs global table replicas,
@@ -1903,6 +1927,14 @@ fn data_compute_violations(seeded: &Seeded) -> BTreeSet<(String, String)> {
             addr("aws_backup_plan", EAST, &seeded.backup_plans[EAST]),
         ),
         ("DR-001", "region/us-west-2#dax".to_string()),
+        (
+            "SG-002",
+            addr(
+                "aws_vpc_security_group_ingress_rule",
+                EAST,
+                seeded.ssh_rule.as_deref().unwrap(),
+            ),
+        ),
         // The secondary's other missing components, planted above.
         ("DR-001", "region/us-west-2#flow_logs".to_string()),
         ("DR-001", "region/us-west-2#waf_association".to_string()),

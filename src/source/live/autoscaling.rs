@@ -1,9 +1,9 @@
 //! EC2 Auto Scaling: `aws_autoscaling_group` (zones, subnets, load balancer
-//! attachments, health check type, launch template, `tag` blocks) and
-//! `aws_autoscaling_policy`.
+//! attachments, health check type, launch template, `tag` blocks),
+//! `aws_autoscaling_policy` and `aws_launch_configuration` (security groups).
 //!
-//! DescribeAutoScalingGroups and DescribePolicies are one paginated batch each per
-//! region. A group's `id` is its name (Terraform's): a policy's
+//! DescribeAutoScalingGroups, DescribePolicies and DescribeLaunchConfigurations are
+//! one paginated batch each per region. A group's `id` is its name (Terraform's): a policy's
 //! `autoscaling_group_name` and an alarm's `dimensions.AutoScalingGroupName` join
 //! it by value, within the region. Attachments made with
 //! `aws_autoscaling_attachment` / `_traffic_source_attachment` are the group's
@@ -15,11 +15,15 @@ use serde_json::{json, Value};
 use super::appautoscaling::number;
 use super::{CallError, Collected, Ctx};
 
-pub(crate) const TYPES: &[&str] = &["aws_autoscaling_group", "aws_autoscaling_policy"];
+pub(crate) const TYPES: &[&str] = &[
+    "aws_autoscaling_group",
+    "aws_autoscaling_policy",
+    "aws_launch_configuration",
+];
 
 pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     let client = aws_sdk_autoscaling::Client::new(&ctx.sdk);
-    let (groups, policies) = tokio::join!(
+    let (groups, policies, configurations) = tokio::join!(
         ctx.pages(
             "autoscaling:DescribeAutoScalingGroups",
             client
@@ -30,6 +34,13 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         ctx.pages(
             "autoscaling:DescribePolicies",
             client.describe_policies().into_paginator().send()
+        ),
+        ctx.pages(
+            "autoscaling:DescribeLaunchConfigurations",
+            client
+                .describe_launch_configurations()
+                .into_paginator()
+                .send()
         ),
     );
     let groups = groups?;
@@ -57,7 +68,53 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         }
         Err(e) => out.partial(ctx, "autoscaling", &["aws_autoscaling_policy"], &e),
     }
+    match configurations {
+        Ok(pages) => {
+            for c in pages.iter().flat_map(|p| p.launch_configurations()) {
+                let Some(name) = c.launch_configuration_name() else {
+                    continue;
+                };
+                out.resources.push(ctx.resource(
+                    "aws_launch_configuration",
+                    name,
+                    configuration_values(c),
+                ));
+            }
+        }
+        Err(e) => out.partial(ctx, "autoscaling", &["aws_launch_configuration"], &e),
+    }
     Ok(out)
+}
+
+/// A launch configuration in Terraform's shape. It has its `arn` and no `id`
+/// (Terraform's is the name, which a group often shares).
+pub(crate) fn configuration_values(c: &aws_sdk_autoscaling::types::LaunchConfiguration) -> Value {
+    json!({
+        "arn": c.launch_configuration_arn(),
+        "name": c.launch_configuration_name(),
+        "image_id": c.image_id(),
+        "instance_type": c.instance_type(),
+        "key_name": c.key_name(),
+        "iam_instance_profile": c.iam_instance_profile(),
+        "security_groups": c.security_groups(),
+        "associate_public_ip_address": c.associate_public_ip_address(),
+        "ebs_optimized": c.ebs_optimized(),
+        "metadata_options": c.metadata_options().map(|m| vec![json!({
+            "http_tokens": m.http_tokens().map(|t| t.as_str()),
+            "http_endpoint": m.http_endpoint().map(|t| t.as_str()),
+            "http_put_response_hop_limit": m.http_put_response_hop_limit(),
+        })]).unwrap_or_default(),
+        "ebs_block_device": c.block_device_mappings().iter().filter_map(|b| {
+            let e = b.ebs()?;
+            Some(json!({
+                "device_name": b.device_name(),
+                "encrypted": e.encrypted(),
+                "volume_size": e.volume_size(),
+                "volume_type": e.volume_type(),
+                "snapshot_id": e.snapshot_id(),
+            }))
+        }).collect::<Vec<_>>(),
+    })
 }
 
 fn launch_template(s: &aws_sdk_autoscaling::types::LaunchTemplateSpecification) -> Value {

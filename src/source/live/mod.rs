@@ -107,6 +107,7 @@ pub const OPERATIONS: &[&str] = &[
     "application-autoscaling:DescribeScalingPolicies",
     "autoscaling:DescribeAutoScalingGroups",
     "autoscaling:DescribePolicies",
+    "autoscaling:DescribeLaunchConfigurations",
     "cloudwatch:DescribeAlarms",
     "elasticache:DescribeReplicationGroups",
     "elasticache:DescribeCacheClusters",
@@ -194,6 +195,7 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_autoscaling_attachment",
     "aws_autoscaling_traffic_source_attachment",
     "aws_autoscaling_group_tag",
+    "aws_launch_configuration",
     // cloudwatch
     "aws_cloudwatch_metric_alarm",
     // elasticache (a Global Datastore when its primary group is in a scanned region)
