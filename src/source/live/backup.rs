@@ -33,6 +33,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         ),
     );
     let mut out = Collected::default();
+    // Vaults' tags and each plan's rules, selections and tags, concurrently.
+    let mut set: tokio::task::JoinSet<Collected> = tokio::task::JoinSet::new();
     let vaults_failed = match vaults {
         Ok(pages) => {
             for v in pages.iter().flat_map(|p| p.backup_vault_list()) {
@@ -44,17 +46,23 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     "name": name,
                     "kms_key_arn": v.encryption_key_arn(),
                 });
-                let r = tagged(
-                    ctx,
-                    &client,
-                    &mut out,
-                    "aws_backup_vault",
-                    name,
-                    arn,
-                    values,
-                )
-                .await;
-                out.resources.push(r);
+                let (ctx, client) = (ctx.clone(), client.clone());
+                let (name, arn) = (name.to_string(), arn.to_string());
+                set.spawn(async move {
+                    let mut out = Collected::default();
+                    let r = tagged(
+                        &ctx,
+                        &client,
+                        &mut out,
+                        "aws_backup_vault",
+                        &name,
+                        &arn,
+                        values,
+                    )
+                    .await;
+                    out.resources.push(r);
+                    out
+                });
             }
             None
         }
@@ -73,7 +81,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 &["aws_backup_plan", "aws_backup_selection"],
                 &e,
             );
-            return Ok(out);
+            Vec::new()
         }
         (Err(e), Some(_)) => return Err(e),
     };
@@ -81,77 +89,103 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         let (Some(id), Some(arn)) = (p.backup_plan_id(), p.backup_plan_arn()) else {
             continue;
         };
-        let (plan, selections) = tokio::join!(
-            ctx.call(
-                "backup:GetBackupPlan",
-                client.get_backup_plan().backup_plan_id(id).send()
-            ),
-            ctx.pages(
-                "backup:ListBackupSelections",
-                client
-                    .list_backup_selections()
-                    .backup_plan_id(id)
-                    .into_paginator()
-                    .send()
-            ),
+        let (ctx, client) = (ctx.clone(), client.clone());
+        let (id, arn) = (id.to_string(), arn.to_string());
+        let (name, version) = (
+            p.backup_plan_name().map(str::to_string),
+            p.version_id().map(str::to_string),
         );
-        let mut values = json!({
-            "id": id,
-            "arn": arn,
-            "name": p.backup_plan_name(),
-            "version": p.version_id(),
-        });
-        let mut unknown = Vec::new();
-        match plan {
-            Ok(o) => {
-                values["rule"] = json!(o
-                    .backup_plan()
-                    .map(|b| b.rules().iter().map(rule_values).collect::<Vec<_>>())
-                    .unwrap_or_default());
-            }
-            Err(e) => {
-                unknown.push("rule".to_string());
-                out.partial(ctx, "backup", &["aws_backup_plan"], &e);
-            }
-        }
-        let mut r = tagged(ctx, &client, &mut out, "aws_backup_plan", id, arn, values).await;
-        r.unknown.extend(unknown);
-        out.resources.push(r);
-        match selections {
-            Ok(pages) => {
-                for s in pages.iter().flat_map(|p| p.backup_selections_list()) {
-                    let Some(sid) = s.selection_id() else {
-                        continue;
-                    };
-                    let got = ctx
-                        .call(
-                            "backup:GetBackupSelection",
-                            client
-                                .get_backup_selection()
-                                .backup_plan_id(id)
-                                .selection_id(sid)
-                                .send(),
-                        )
-                        .await;
-                    match got {
-                        Ok(o) => {
-                            let Some(sel) = o.backup_selection() else {
-                                continue;
-                            };
-                            out.resources.push(ctx.resource(
-                                "aws_backup_selection",
-                                sid,
-                                selection_values(sid, id, sel),
-                            ));
-                        }
-                        Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
-                    }
-                }
-            }
-            Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
+        set.spawn(async move { read_plan(&ctx, &client, &id, &arn, name, version).await });
+    }
+    while let Some(joined) = set.join_next().await {
+        if let Ok(c) = joined {
+            out.resources.extend(c.resources);
+            out.gaps.extend(c.gaps);
         }
     }
     Ok(out)
+}
+
+/// A plan with its rules and tags, and its selections.
+async fn read_plan(
+    ctx: &Ctx,
+    client: &aws_sdk_backup::Client,
+    id: &str,
+    arn: &str,
+    name: Option<String>,
+    version: Option<String>,
+) -> Collected {
+    let mut out = Collected::default();
+    let (plan, selections) = tokio::join!(
+        ctx.call(
+            "backup:GetBackupPlan",
+            client.get_backup_plan().backup_plan_id(id).send()
+        ),
+        ctx.pages(
+            "backup:ListBackupSelections",
+            client
+                .list_backup_selections()
+                .backup_plan_id(id)
+                .into_paginator()
+                .send()
+        ),
+    );
+    let mut values = json!({
+        "id": id,
+        "arn": arn,
+        "name": name,
+        "version": version,
+    });
+    let mut unknown = Vec::new();
+    match plan {
+        Ok(o) => {
+            values["rule"] = json!(o
+                .backup_plan()
+                .map(|b| b.rules().iter().map(rule_values).collect::<Vec<_>>())
+                .unwrap_or_default());
+        }
+        Err(e) => {
+            unknown.push("rule".to_string());
+            out.partial(ctx, "backup", &["aws_backup_plan"], &e);
+        }
+    }
+    let mut r = tagged(ctx, client, &mut out, "aws_backup_plan", id, arn, values).await;
+    r.unknown.extend(unknown);
+    out.resources.push(r);
+    match selections {
+        Ok(pages) => {
+            for s in pages.iter().flat_map(|p| p.backup_selections_list()) {
+                let Some(sid) = s.selection_id() else {
+                    continue;
+                };
+                let got = ctx
+                    .call(
+                        "backup:GetBackupSelection",
+                        client
+                            .get_backup_selection()
+                            .backup_plan_id(id)
+                            .selection_id(sid)
+                            .send(),
+                    )
+                    .await;
+                match got {
+                    Ok(o) => {
+                        let Some(sel) = o.backup_selection() else {
+                            continue;
+                        };
+                        out.resources.push(ctx.resource(
+                            "aws_backup_selection",
+                            sid,
+                            selection_values(sid, id, sel),
+                        ));
+                    }
+                    Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
+                }
+            }
+        }
+        Err(e) => out.partial(ctx, "backup", &["aws_backup_selection"], &e),
+    }
+    out
 }
 
 /// The resource with its tags (ListTags, one resource a call); tags unknown when

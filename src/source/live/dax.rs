@@ -34,13 +34,28 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         }
     }
     let mut out = Collected::default();
-    for c in &clusters {
-        let (Some(name), Some(arn)) = (c.cluster_name(), c.cluster_arn()) else {
+    // Tags, one cluster a call, concurrently.
+    let mut set = tokio::task::JoinSet::new();
+    for c in clusters {
+        let (ctx, client) = (ctx.clone(), client.clone());
+        set.spawn(async move {
+            let tags = match c.cluster_arn() {
+                Some(arn) => Some(tags(&ctx, &client, arn).await),
+                None => None,
+            };
+            (c, tags)
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((c, Some(tags))) = joined else {
             continue;
         };
-        let mut values = cluster_values(c);
+        let Some(name) = c.cluster_name() else {
+            continue;
+        };
+        let mut values = cluster_values(&c);
         let mut unknown = Vec::new();
-        match tags(ctx, &client, arn).await {
+        match tags {
             Ok(t) => values["tags"] = t,
             Err(e) => {
                 unknown = vec!["tags".to_string(), "tags_all".to_string()];

@@ -34,7 +34,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     );
     let mut out = Collected::default();
     // (type, name, ARN, values) before tags are read.
-    let mut pending: Vec<(&str, String, String, Value)> = Vec::new();
+    let mut pending: Vec<(&'static str, String, String, Value)> = Vec::new();
     let groups_failed = match groups {
         Ok(pages) => {
             for g in pages.iter().flat_map(|p| p.replication_groups()) {
@@ -101,13 +101,24 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
             &e,
         );
     }
-    for (kind, id, arn, mut values) in pending {
-        let tags = ctx
-            .call(
-                "elasticache:ListTagsForResource",
-                client.list_tags_for_resource().resource_name(&arn).send(),
-            )
-            .await;
+    // Tags, one resource a call, concurrently.
+    let mut set = tokio::task::JoinSet::new();
+    for (kind, id, arn, values) in pending {
+        let (ctx, client) = (ctx.clone(), client.clone());
+        set.spawn(async move {
+            let tags = ctx
+                .call(
+                    "elasticache:ListTagsForResource",
+                    client.list_tags_for_resource().resource_name(&arn).send(),
+                )
+                .await;
+            (kind, id, values, tags)
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        let Ok((kind, id, mut values, tags)) = joined else {
+            continue;
+        };
         let mut unknown = Vec::new();
         match tags {
             Ok(t) => {
