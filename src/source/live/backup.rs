@@ -292,3 +292,58 @@ pub(crate) fn selection_values(
         "condition": condition,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_backup::types as b;
+
+    #[test]
+    fn a_rule_with_a_copy_in_terraform_shape() {
+        let r = b::BackupRule::builder()
+            .rule_name("daily")
+            .target_backup_vault_name("vault")
+            .schedule_expression("cron(0 5 * * ? *)")
+            .lifecycle(b::Lifecycle::builder().delete_after_days(30).build())
+            .copy_actions(
+                b::CopyAction::builder()
+                    .destination_backup_vault_arn("arn:aws:backup:us-west-2:1:backup-vault:v")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let v = rule_values(&r);
+        assert_eq!(v["schedule"], "cron(0 5 * * ? *)");
+        assert_eq!(v["lifecycle"][0]["delete_after"], 30);
+        assert_eq!(
+            v["copy_action"],
+            json!([{"destination_vault_arn": "arn:aws:backup:us-west-2:1:backup-vault:v", "lifecycle": []}])
+        );
+    }
+
+    #[test]
+    fn a_tag_selection_in_terraform_shape() {
+        let s = b::BackupSelection::builder()
+            .selection_name("tagged")
+            .iam_role_arn("arn:aws:iam::1:role/backup")
+            .list_of_tags(
+                b::Condition::builder()
+                    .condition_type(b::ConditionType::Stringequals)
+                    .condition_key("Backup")
+                    .condition_value("daily")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let v = selection_values("sel-1", "plan-1", &s);
+        assert_eq!(v["plan_id"], "plan-1");
+        assert_eq!(
+            v["selection_tag"],
+            json!([{"type": "STRINGEQUALS", "key": "Backup", "value": "daily"}])
+        );
+        assert_eq!(v["condition"], json!([]));
+        assert_eq!(v["resources"], json!([]));
+    }
+}

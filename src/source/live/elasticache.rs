@@ -183,3 +183,31 @@ pub(crate) fn cluster_values(c: &aws_sdk_elasticache::types::CacheCluster) -> Va
         "snapshot_retention_limit": c.snapshot_retention_limit(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_elasticache::types as e;
+
+    #[test]
+    fn a_group_in_terraform_shape() {
+        let g = e::ReplicationGroup::builder()
+            .replication_group_id("cache")
+            .member_clusters("cache-001")
+            .member_clusters("cache-002")
+            .multi_az(e::MultiAzStatus::Enabled)
+            .automatic_failover(e::AutomaticFailoverStatus::Enabling)
+            .at_rest_encryption_enabled(true)
+            .transit_encryption_enabled(false)
+            .build();
+        let v = group_values(&g);
+        assert_eq!(v["id"], "cache");
+        assert_eq!(v["num_cache_clusters"], 2);
+        assert_eq!(v["multi_az_enabled"], true);
+        assert_eq!(v["automatic_failover_enabled"], true);
+        assert_eq!(v["at_rest_encryption_enabled"], true);
+        assert_eq!(v["transit_encryption_enabled"], false);
+        // Not part of a Global Datastore.
+        assert_eq!(v["global_replication_group_id"], Value::Null);
+    }
+}
