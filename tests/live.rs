@@ -36,6 +36,8 @@ struct Seeded {
     lbs: BTreeMap<String, [String; 4]>,
     /// Region -> web ACL ID.
     acls: BTreeMap<String, String>,
+    /// Region -> backup plan ID.
+    backup_plans: BTreeMap<String, String>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -990,6 +992,13 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
         "10.1"
     };
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
+    for (conf, region) in [(&east, EAST), (&west, WEST)] {
+        seed_dynamodb(conf, region, setup).await;
+        seed_autoscaling(conf, region, &seeded, setup).await;
+        seed_elasticache(conf, region, setup).await;
+        seed_dax(conf, region, setup).await;
+        seed_backup(conf, region, setup, &mut seeded).await;
+    }
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1200,7 +1209,10 @@ async fn compliant_account_has_no_failed_findings() {
             .unwrap_or("")
     );
     assert_eq!(doc["source"]["kind"], "live");
-    let failed = with_status(&doc, "FAILED");
+    let failed: BTreeSet<_> = with_status(&doc, "FAILED")
+        .into_iter()
+        .filter(|(r, a)| !moto_cannot_pass(r, a))
+        .collect();
     assert!(
         failed.is_empty(),
         "FAILED on a compliant account: {failed:#?}"
@@ -1208,7 +1220,7 @@ async fn compliant_account_has_no_failed_findings() {
     // Every covered rule passes somewhere and is never UNKNOWN.
     let passed_rules = rules_with(&doc, "PASSED");
     let unknown = with_status(&doc, "UNKNOWN");
-    for rule in COVERED_RULES {
+    for rule in COVERED_RULES.iter().chain(DATA_COMPUTE_RULES) {
         assert!(passed_rules.contains(*rule), "{rule} has no PASSED outcome");
         let u: Vec<_> = unknown.iter().filter(|(r, _)| r == rule).collect();
         assert!(u.is_empty(), "{rule} UNKNOWN: {u:?}");
@@ -1287,7 +1299,8 @@ async fn compliant_account_has_no_failed_findings() {
     // Live mode lists what it does not collect yet as coverage gaps.
     let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
     assert!(
-        gaps.iter().all(|g| g["reason"] == "not_collected"),
+        gaps.iter()
+            .all(|g| g["reason"] == "not_collected" || moto_gap(g)),
         "{gaps:#?}"
     );
 }
@@ -1384,8 +1397,12 @@ async fn planted_violations_are_the_failed_findings() {
             addr("aws_wafv2_web_acl", WEST, &seeded.acls[WEST]),
         ),
     ]);
+    let mut expected = expected;
+    expected.extend(data_compute_violations(&seeded));
     let covered: BTreeSet<&str> = COVERED_RULES
         .iter()
+        .chain(DATA_COMPUTE_RULES)
+        .chain(&["DDB-002"])
         .copied()
         .chain(["SG-001", "WAF-001"])
         .collect();
@@ -1419,7 +1436,7 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
     let gaps = doc["coverage_gaps"].as_array().unwrap();
     let unreadable: BTreeSet<(String, String)> = gaps
         .iter()
-        .filter(|g| g["reason"] == "unreadable")
+        .filter(|g| g["reason"] == "unreadable" && !moto_gap(g))
         .map(|g| {
             (
                 g["service"].as_str().unwrap().to_string(),
@@ -1459,11 +1476,11 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
     );
     // The other services were read: their rules still pass.
     assert!(rules_with(&doc, "PASSED").contains("S3-001"));
-    assert!(
-        rules_with(&doc, "FAILED").is_empty(),
-        "{:#?}",
-        with_status(&doc, "FAILED")
-    );
+    let failed: BTreeSet<_> = with_status(&doc, "FAILED")
+        .into_iter()
+        .filter(|(r, a)| !moto_cannot_pass(r, a))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
 
     // The table names the gaps in its summary line.
     let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
@@ -1562,4 +1579,480 @@ async fn role_arn_scans_the_assumed_account() {
         .filter(|r| r["resource_type"] == "aws_s3_bucket")
         .collect();
     assert!(buckets.is_empty(), "{buckets:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Regional data and compute services: DynamoDB (+ Application Auto Scaling), Auto
+// Scaling groups and CloudWatch alarms, ElastiCache, DAX, AWS Backup.
+
+/// The data classification tag GDPR-002 wants on data stores, with [`TAGS`].
+fn store_tags() -> Vec<(&'static str, &'static str)> {
+    TAGS.iter()
+        .copied()
+        .chain([("DataClassification", "confidential")])
+        .collect()
+}
+
+/// Two tables per region: `orders` (provisioned, auto scaled 1-10 at 70% on reads
+/// and writes) and `sessions` (on demand), both with point-in-time recovery and the
+/// tags. moto cannot make global tables (no replicas), so every table fails
+/// DDB-002. Violations (primary region): `orders` without point-in-time recovery
+/// nor auto scaling; a `scratch` table without its data classification tag.
+async fn seed_dynamodb(conf: &SdkConfig, region: &str, setup: Setup) {
+    use aws_sdk_applicationautoscaling::types as a;
+    use aws_sdk_dynamodb::types as d;
+    let violation = setup == Setup::Violations && region == EAST;
+    let ddb = aws_sdk_dynamodb::Client::new(conf);
+    let mut tables = vec![
+        ("orders", true, store_tags()),
+        ("sessions", false, store_tags()),
+    ];
+    if violation {
+        tables.push(("scratch", false, TAGS.to_vec()));
+    }
+    for (name, provisioned, tags) in tables {
+        let mut create = ddb
+            .create_table()
+            .table_name(name)
+            .attribute_definitions(
+                d::AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(d::ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                d::KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(d::KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .set_tags(Some(
+                tags.iter()
+                    .map(|(k, v)| d::Tag::builder().key(*k).value(*v).build().unwrap())
+                    .collect(),
+            ));
+        create = if provisioned {
+            create
+                .billing_mode(d::BillingMode::Provisioned)
+                .provisioned_throughput(
+                    d::ProvisionedThroughput::builder()
+                        .read_capacity_units(5)
+                        .write_capacity_units(5)
+                        .build()
+                        .unwrap(),
+                )
+        } else {
+            create.billing_mode(d::BillingMode::PayPerRequest)
+        };
+        create.send().await.unwrap();
+        if !(violation && name == "orders") {
+            ddb.update_continuous_backups()
+                .table_name(name)
+                .point_in_time_recovery_specification(
+                    d::PointInTimeRecoverySpecification::builder()
+                        .point_in_time_recovery_enabled(true)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    if violation {
+        return;
+    }
+    let aas = aws_sdk_applicationautoscaling::Client::new(conf);
+    for (dim, metric) in [
+        (
+            a::ScalableDimension::DynamoDbTableReadCapacityUnits,
+            a::MetricType::DynamoDbReadCapacityUtilization,
+        ),
+        (
+            a::ScalableDimension::DynamoDbTableWriteCapacityUnits,
+            a::MetricType::DynamoDbWriteCapacityUtilization,
+        ),
+    ] {
+        aas.register_scalable_target()
+            .service_namespace(a::ServiceNamespace::Dynamodb)
+            .resource_id("table/orders")
+            .scalable_dimension(dim.clone())
+            .min_capacity(1)
+            .max_capacity(10)
+            .send()
+            .await
+            .unwrap();
+        aas.put_scaling_policy()
+            .policy_name(format!("{}-tracking", dim.as_str()))
+            .service_namespace(a::ServiceNamespace::Dynamodb)
+            .resource_id("table/orders")
+            .scalable_dimension(dim)
+            .policy_type(a::PolicyType::TargetTrackingScaling)
+            .target_tracking_scaling_policy_configuration(
+                a::TargetTrackingScalingPolicyConfiguration::builder()
+                    .target_value(70.0)
+                    .predefined_metric_specification(
+                        a::PredefinedMetricSpecification::builder()
+                            .predefined_metric_type(metric)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// An Auto Scaling group `app` in the private subnets of both zones behind the
+/// target group, with ELB health checks, a target-tracking CPU policy (50%), a
+/// high-CPU alarm, and a 5xx alarm on the load balancer. Violations: the primary's
+/// group uses EC2 health checks in one zone, with neither policy nor alarm; the
+/// secondary's load balancer has no 5xx alarm.
+async fn seed_autoscaling(conf: &SdkConfig, region: &str, seeded: &Seeded, setup: Setup) {
+    use aws_sdk_autoscaling::types as t;
+    let violations = setup == Setup::Violations;
+    let asg = aws_sdk_autoscaling::Client::new(conf);
+    let subnets = if violations && region == EAST {
+        seeded.subnets[&format!("{region}-private-a")].clone()
+    } else {
+        format!(
+            "{},{}",
+            seeded.subnets[&format!("{region}-private-a")],
+            seeded.subnets[&format!("{region}-private-b")]
+        )
+    };
+    asg.create_auto_scaling_group()
+        .auto_scaling_group_name("app")
+        .launch_template(
+            t::LaunchTemplateSpecification::builder()
+                .launch_template_id(&seeded.templates[region])
+                .version("$Default")
+                .build(),
+        )
+        // No instances: moto launches them without the launch template's
+        // encrypted volumes and tags, which other rules would see.
+        .min_size(0)
+        .max_size(6)
+        .desired_capacity(0)
+        .vpc_zone_identifier(subnets)
+        .target_group_arns(&seeded.lbs[region][3])
+        .health_check_type(if violations && region == EAST {
+            "EC2"
+        } else {
+            "ELB"
+        })
+        .health_check_grace_period(300)
+        .set_tags(Some(
+            TAGS.iter()
+                .map(|(k, v)| {
+                    t::Tag::builder()
+                        .key(*k)
+                        .value(*v)
+                        .propagate_at_launch(true)
+                        .resource_id("app")
+                        .resource_type("auto-scaling-group")
+                        .build()
+                })
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    // The violation: a launch configuration of the primary region puts
+    // application instances in the SSH group, open to the world (SG-002).
+    if violations && region == EAST {
+        let groups = aws_sdk_ec2::Client::new(conf)
+            .describe_security_groups()
+            .filters(
+                ec2t::Filter::builder()
+                    .name("group-name")
+                    .values("ssh")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        asg.create_launch_configuration()
+            .launch_configuration_name("legacy")
+            .image_id("ami-12c6146b")
+            .instance_type("t3.micro")
+            .security_groups(groups.security_groups()[0].group_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    let cw = aws_sdk_cloudwatch::Client::new(conf);
+    use aws_sdk_cloudwatch::types as c;
+    if !(violations && region == EAST) {
+        asg.put_scaling_policy()
+            .auto_scaling_group_name("app")
+            .policy_name("cpu-target")
+            .policy_type("TargetTrackingScaling")
+            .target_tracking_configuration(
+                t::TargetTrackingConfiguration::builder()
+                    .predefined_metric_specification(
+                        t::PredefinedMetricSpecification::builder()
+                            .predefined_metric_type(t::MetricType::AsgAverageCpuUtilization)
+                            .build(),
+                    )
+                    .target_value(50.0)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        cw.put_metric_alarm()
+            .alarm_name("app-cpu-high")
+            .namespace("AWS/EC2")
+            .metric_name("CPUUtilization")
+            .statistic(c::Statistic::Average)
+            .comparison_operator(c::ComparisonOperator::GreaterThanOrEqualToThreshold)
+            .threshold(80.0)
+            .period(60)
+            .evaluation_periods(2)
+            .dimensions(
+                c::Dimension::builder()
+                    .name("AutoScalingGroupName")
+                    .value("app")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if !(violations && region == WEST) {
+        cw.put_metric_alarm()
+            .alarm_name("web-5xx")
+            .namespace("AWS/ApplicationELB")
+            .metric_name("HTTPCode_Target_5XX_Count")
+            .statistic(c::Statistic::Sum)
+            .comparison_operator(c::ComparisonOperator::GreaterThanThreshold)
+            .threshold(10.0)
+            .period(60)
+            .evaluation_periods(1)
+            .dimensions(
+                c::Dimension::builder()
+                    .name("LoadBalancer")
+                    .value(elb_id(&seeded.lbs[region][0]))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The rules of the data and compute collectors whose data is read completely.
+const DATA_COMPUTE_RULES: &[&str] = &[
+    "DDB-001",
+    "DDB-003",
+    "ASG-001",
+    "ASG-002",
+    "MON-001",
+    "CACHE-001",
+    "CACHE-002",
+    "DAX-001",
+    "DAX-002",
+    "DAX-003",
+    "BAK-002",
+    "GDPR-002",
+    "DR-001",
+    "SG-002",
+];
+
+/// Findings moto (5.2) cannot make pass: DDB-002 needs global table replicas,
+/// which moto does not model (the rule is checked for its failures only); moto
+/// answers AWS Backup's ListTags only at `/tags/<arn>/`, not at the SDK's
+/// `/tags/<arn>`, so backup vaults and plans have no tags there.
+fn moto_cannot_pass(rule: &str, address: &str) -> bool {
+    [
+        ("DDB-002", "aws_dynamodb_table."),
+        ("TAG-001", "aws_backup_"),
+    ]
+    .iter()
+    .any(|(r, prefix)| rule == *r && address.starts_with(prefix))
+}
+
+/// moto (5.2) has no AWS Backup selections: ListBackupSelections is a 404 there,
+/// a coverage gap for `aws_backup_selection` (BAK-001 gives UNKNOWN).
+fn moto_gap(g: &serde_json::Value) -> bool {
+    g["service"] == "backup" && g["resource_types"] == serde_json::json!(["aws_backup_selection"])
+}
+
+/// The FAILED findings the data and compute seeding plants.
+fn data_compute_violations(seeded: &Seeded) -> BTreeSet<(String, String)> {
+    let table = |region: &str, name: &str| addr("aws_dynamodb_table", region, name);
+    let group = |region: &str| addr("aws_autoscaling_group", region, "app");
+    let mut out = set(&[
+        ("DDB-001", table(EAST, "orders")),
+        ("DDB-003", table(EAST, "orders")),
+        ("ASG-001", group(EAST)),
+        ("ASG-002", group(EAST)),
+        ("MON-001", group(EAST)),
+        (
+            "MON-001",
+            addr("aws_lb", WEST, elb_id(&seeded.lbs[WEST][0])),
+        ),
+        ("GDPR-002", table(EAST, "scratch")),
+        (
+            "CACHE-001",
+            addr("aws_elasticache_replication_group", EAST, "cache"),
+        ),
+        (
+            "CACHE-002",
+            addr("aws_elasticache_replication_group", EAST, "cache"),
+        ),
+        ("DAX-001", addr("aws_dax_cluster", EAST, "dax")),
+        ("DAX-002", addr("aws_dax_cluster", EAST, "dax")),
+        ("DAX-003", addr("aws_dax_cluster", EAST, "dax")),
+        (
+            "BAK-002",
+            addr("aws_backup_plan", EAST, &seeded.backup_plans[EAST]),
+        ),
+        ("DR-001", "region/us-west-2#dax".to_string()),
+        (
+            "SG-002",
+            addr(
+                "aws_vpc_security_group_ingress_rule",
+                EAST,
+                seeded.ssh_rule.as_deref().unwrap(),
+            ),
+        ),
+        // The secondary's other missing components, planted above.
+        ("DR-001", "region/us-west-2#flow_logs".to_string()),
+        ("DR-001", "region/us-west-2#waf_association".to_string()),
+    ]);
+    for (region, name) in [
+        (EAST, "orders"),
+        (EAST, "sessions"),
+        (EAST, "scratch"),
+        (WEST, "orders"),
+        (WEST, "sessions"),
+    ] {
+        out.insert(("DDB-002".to_string(), table(region, name)));
+    }
+    out
+}
+
+/// A Redis replication group `cache` per region: two nodes, Multi-AZ with
+/// automatic failover, encrypted at rest and in transit, tagged. Violations
+/// (primary region): none of that.
+async fn seed_elasticache(conf: &SdkConfig, region: &str, setup: Setup) {
+    let on = !(setup == Setup::Violations && region == EAST);
+    aws_sdk_elasticache::Client::new(conf)
+        .create_replication_group()
+        .replication_group_id("cache")
+        .replication_group_description("application cache")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_clusters(2)
+        .automatic_failover_enabled(on)
+        .multi_az_enabled(on)
+        .at_rest_encryption_enabled(on)
+        .transit_encryption_enabled(on)
+        .set_tags(Some(
+            store_tags()
+                .iter()
+                .map(|(k, v)| {
+                    aws_sdk_elasticache::types::Tag::builder()
+                        .key(*k)
+                        .value(*v)
+                        .build()
+                })
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A DAX cluster `dax` of 3 nodes, encrypted at rest, with a TLS endpoint.
+/// Violations: the primary's has 1 node, no encryption and a plain endpoint; the
+/// secondary region has none (DR-001).
+async fn seed_dax(conf: &SdkConfig, region: &str, setup: Setup) {
+    use aws_sdk_dax::types as x;
+    let violations = setup == Setup::Violations;
+    if violations && region == WEST {
+        return;
+    }
+    let on = !violations;
+    aws_sdk_dax::Client::new(conf)
+        .create_cluster()
+        .cluster_name("dax")
+        .node_type("dax.t3.small")
+        .replication_factor(if on { 3 } else { 1 })
+        .iam_role_arn(format!("arn:aws:iam::{ACCOUNT}:role/dax"))
+        .sse_specification(x::SseSpecification::builder().enabled(on).build().unwrap())
+        .cluster_endpoint_encryption_type(if on {
+            x::ClusterEndpointEncryptionType::Tls
+        } else {
+            x::ClusterEndpointEncryptionType::None
+        })
+        .set_tags(Some(
+            store_tags()
+                .iter()
+                .map(|(k, v)| x::Tag::builder().key(*k).value(*v).build())
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A backup vault per region, and a daily plan keeping 30 days in each; the
+/// primary's copies to the secondary's vault (the violation: no copy). moto (5.2)
+/// has no backup selections, so BAK-001 cannot pass.
+async fn seed_backup(conf: &SdkConfig, region: &str, setup: Setup, seeded: &mut Seeded) {
+    use aws_sdk_backup::types as b;
+    let backup = aws_sdk_backup::Client::new(conf);
+    let tags = || {
+        TAGS.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    backup
+        .create_backup_vault()
+        .backup_vault_name("vault")
+        .set_backup_vault_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    let mut rule = b::BackupRuleInput::builder()
+        .rule_name("daily")
+        .target_backup_vault_name("vault")
+        .schedule_expression("cron(0 5 * * ? *)")
+        .lifecycle(b::Lifecycle::builder().delete_after_days(30).build());
+    if region == EAST && setup == Setup::Compliant {
+        rule = rule.copy_actions(
+            b::CopyAction::builder()
+                .destination_backup_vault_arn(format!(
+                    "arn:aws:backup:{WEST}:{ACCOUNT}:backup-vault:vault"
+                ))
+                .lifecycle(b::Lifecycle::builder().delete_after_days(30).build())
+                .build()
+                .unwrap(),
+        );
+    }
+    let plan = backup
+        .create_backup_plan()
+        .backup_plan(
+            b::BackupPlanInput::builder()
+                .backup_plan_name("daily")
+                .rules(rule.build().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .set_backup_plan_tags(Some(tags()))
+        .send()
+        .await
+        .unwrap();
+    seeded.backup_plans.insert(
+        region.to_string(),
+        plan.backup_plan_id().unwrap().to_string(),
+    );
 }

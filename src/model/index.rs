@@ -23,14 +23,20 @@ fn string_array<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
 
 /// Adds references found in known values: an attribute whose value is another
 /// resource's `id` or `arn` refers to it. This is how live data is joined, and it
-/// also joins plan resources that already exist.
+/// also joins plan resources that already exist. Names are ids only within a region
+/// (two regions may each have an Auto Scaling group `app`): when several resources
+/// have the value, the one in the referring resource's region is taken, else the
+/// first.
 pub fn add_value_references(scan: &mut Scan) {
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in scan.resources.iter().enumerate() {
         for key in ["id", "arn"] {
             if let Some(Value::String(v)) = object_get(&r.values, key) {
                 if !v.is_empty() {
-                    ids.entry(v.to_string()).or_insert(i);
+                    let list = ids.entry(v.to_string()).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
                 }
             }
         }
@@ -39,10 +45,18 @@ pub fn add_value_references(scan: &mut Scan) {
         return;
     }
     let addresses: Vec<String> = scan.resources.iter().map(|r| r.address.clone()).collect();
+    let regions: Vec<Option<String>> = scan.resources.iter().map(|r| r.region.clone()).collect();
     for (i, r) in scan.resources.iter_mut().enumerate() {
         let mut found: Vec<(String, usize)> = Vec::new();
         let mut path = String::new();
-        collect_id_matches(&r.values, &mut path, &ids, &mut found, true);
+        let pick = |candidates: &[usize]| {
+            candidates
+                .iter()
+                .copied()
+                .find(|&c| regions[c].is_some() && regions[c] == regions[i])
+                .unwrap_or(candidates[0])
+        };
+        collect_id_matches(&r.values, &mut path, &ids, &pick, &mut found, true);
         for (p, target) in found {
             if target == i {
                 continue;
@@ -66,14 +80,15 @@ fn object_get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
 fn collect_id_matches(
     v: &Value,
     path: &mut String,
-    ids: &HashMap<String, usize>,
+    ids: &HashMap<String, Vec<usize>>,
+    pick: &dyn Fn(&[usize]) -> usize,
     found: &mut Vec<(String, usize)>,
     top: bool,
 ) {
     match v {
         Value::String(x) => {
-            if let Some(&t) = ids.get(x.as_ref()) {
-                found.push((path.clone(), t));
+            if let Some(candidates) = ids.get(x.as_ref()) {
+                found.push((path.clone(), pick(candidates)));
             }
         }
         Value::Array(items) => {
@@ -83,7 +98,7 @@ fn collect_id_matches(
                     path.push('.');
                 }
                 path.push_str(&i.to_string());
-                collect_id_matches(item, path, ids, found, false);
+                collect_id_matches(item, path, ids, pick, found, false);
                 path.truncate(len);
             }
         }
@@ -99,7 +114,7 @@ fn collect_id_matches(
                     path.push('.');
                 }
                 path.push_str(k);
-                collect_id_matches(item, path, ids, found, false);
+                collect_id_matches(item, path, ids, pick, found, false);
                 path.truncate(len);
             }
         }
@@ -240,4 +255,70 @@ pub fn build_input(scan: &Scan) -> Value {
         ),
     );
     Value::from(input)
+}
+
+#[cfg(test)]
+mod value_reference_tests {
+    use super::*;
+    use crate::model::{Mode, ModulePath};
+
+    fn res(address: &str, region: &str, values: serde_json::Value) -> Resource {
+        Resource {
+            address: address.to_string(),
+            mode: Mode::Managed,
+            kind: address.split('.').next().unwrap().to_string(),
+            name: address.split('.').nth(1).unwrap().to_string(),
+            module: ModulePath::root(),
+            index: None,
+            provider: "aws".into(),
+            region: Some(region.to_string()),
+            account: None,
+            action: None,
+            values: Value::from(values),
+            unknown: Vec::new(),
+            references: BTreeMap::new(),
+            unresolved: Vec::new(),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn a_name_in_two_regions_joins_within_the_region() {
+        let mut scan = Scan {
+            resources: vec![
+                res(
+                    "aws_autoscaling_group.east",
+                    "us-east-1",
+                    serde_json::json!({"id": "app"}),
+                ),
+                res(
+                    "aws_autoscaling_group.west",
+                    "us-west-2",
+                    serde_json::json!({"id": "app"}),
+                ),
+                res(
+                    "aws_autoscaling_policy.west",
+                    "us-west-2",
+                    serde_json::json!({"autoscaling_group_name": "app"}),
+                ),
+                res(
+                    "aws_autoscaling_policy.east",
+                    "us-east-1",
+                    serde_json::json!({"autoscaling_group_name": "app"}),
+                ),
+                res(
+                    "aws_autoscaling_policy.elsewhere",
+                    "eu-west-1",
+                    serde_json::json!({"autoscaling_group_name": "app"}),
+                ),
+            ],
+            ..Default::default()
+        };
+        add_value_references(&mut scan);
+        let refs = |i: usize| scan.resources[i].references["autoscaling_group_name"].clone();
+        assert_eq!(refs(2), vec!["aws_autoscaling_group.west"]);
+        assert_eq!(refs(3), vec!["aws_autoscaling_group.east"]);
+        // No resource of that region: the first one, as before.
+        assert_eq!(refs(4), vec!["aws_autoscaling_group.east"]);
+    }
 }

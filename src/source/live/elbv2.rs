@@ -62,6 +62,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         let mut values = json!({
             "id": arn,
             "arn": arn,
+            // What CloudWatch alarms name as their LoadBalancer dimension.
+            "arn_suffix": short_name(arn),
             "name": lb.load_balancer_name(),
             "load_balancer_type": kind,
             "internal": lb.scheme().map(|s| s.as_str()) == Some("internal"),
@@ -157,6 +159,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     json!({
                         "id": arn,
                         "arn": arn,
+                        "arn_suffix": arn.rsplit(':').next(),
                         "name": g.target_group_name(),
                         "port": g.port(),
                         "protocol": g.protocol().map(|p| p.as_str()),

@@ -18,9 +18,16 @@
 //! which name its IAM action: [`OPERATIONS`] lists them all, `docs/iam-policy.json`
 //! allows them, and a test checks that the three agree.
 
+mod appautoscaling;
+mod autoscaling;
+mod backup;
 mod cloudtrail;
+mod cloudwatch;
 mod config;
+mod dax;
+mod dynamodb;
 mod ec2;
+mod elasticache;
 mod elb;
 mod elbv2;
 mod guardduty;
@@ -91,6 +98,28 @@ pub const OPERATIONS: &[&str] = &[
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
     "securityhub:DescribeHub",
+    "dynamodb:ListTables",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:ListTagsOfResource",
+    "dynamodb:ListGlobalTables",
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribePolicies",
+    "autoscaling:DescribeLaunchConfigurations",
+    "cloudwatch:DescribeAlarms",
+    "elasticache:DescribeReplicationGroups",
+    "elasticache:DescribeCacheClusters",
+    "elasticache:ListTagsForResource",
+    "dax:DescribeClusters",
+    "dax:ListTags",
+    "backup:ListBackupVaults",
+    "backup:ListBackupPlans",
+    "backup:GetBackupPlan",
+    "backup:ListBackupSelections",
+    "backup:GetBackupSelection",
+    "backup:ListTags",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -153,6 +182,31 @@ pub const COVERED_TYPES: &[&str] = &[
     // guardduty, securityhub
     "aws_guardduty_detector",
     "aws_securityhub_account",
+    // dynamodb (a replica is a `replica` block of the table in each region, as
+    // aws_dynamodb_table_replica stands for), application-autoscaling (dynamodb)
+    "aws_dynamodb_table",
+    "aws_dynamodb_table_replica",
+    "aws_dynamodb_global_table",
+    "aws_appautoscaling_target",
+    "aws_appautoscaling_policy",
+    // autoscaling (attachments and group tags are the group's own attributes live)
+    "aws_autoscaling_group",
+    "aws_autoscaling_policy",
+    "aws_autoscaling_attachment",
+    "aws_autoscaling_traffic_source_attachment",
+    "aws_autoscaling_group_tag",
+    "aws_launch_configuration",
+    // cloudwatch
+    "aws_cloudwatch_metric_alarm",
+    // elasticache (a Global Datastore when its primary group is in a scanned region)
+    "aws_elasticache_replication_group",
+    "aws_elasticache_cluster",
+    "aws_elasticache_global_replication_group",
+    // dax, backup
+    "aws_dax_cluster",
+    "aws_backup_vault",
+    "aws_backup_plan",
+    "aws_backup_selection",
     // Plan-only: data sources and documents that are not resources in an account.
     "aws_iam_policy_document",
 ];
@@ -523,6 +577,13 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("config", config::TYPES),
             ("cloudtrail", cloudtrail::TYPES),
             ("secretsmanager", secretsmanager::TYPES),
+            ("dynamodb", dynamodb::TYPES),
+            ("application-autoscaling", appautoscaling::TYPES),
+            ("autoscaling", autoscaling::TYPES),
+            ("cloudwatch", cloudwatch::TYPES),
+            ("elasticache", elasticache::TYPES),
+            ("dax", dax::TYPES),
+            ("backup", backup::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -557,6 +618,13 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "config" => config::collect(&ctx).await,
                 "cloudtrail" => cloudtrail::collect(&ctx).await,
                 "secretsmanager" => secretsmanager::collect(&ctx).await,
+                "dynamodb" => dynamodb::collect(&ctx).await,
+                "application-autoscaling" => appautoscaling::collect(&ctx).await,
+                "autoscaling" => autoscaling::collect(&ctx).await,
+                "cloudwatch" => cloudwatch::collect(&ctx).await,
+                "elasticache" => elasticache::collect(&ctx).await,
+                "dax" => dax::collect(&ctx).await,
+                "backup" => backup::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 other => unreachable!("no collector for {other}"),
             };
@@ -604,6 +672,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         );
     }
     secretsmanager::join_replicas(&mut resources);
+    dynamodb::join_replicas(&mut resources);
     // Buckets first: split S3 resources share their bucket's `id`, and the first
     // resource with an id is the one value joins point at.
     resources

@@ -18,6 +18,13 @@ const SOURCES: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
     ("secretsmanager.rs", include_str!("secretsmanager.rs")),
+    ("dynamodb.rs", include_str!("dynamodb.rs")),
+    ("appautoscaling.rs", include_str!("appautoscaling.rs")),
+    ("autoscaling.rs", include_str!("autoscaling.rs")),
+    ("cloudwatch.rs", include_str!("cloudwatch.rs")),
+    ("elasticache.rs", include_str!("elasticache.rs")),
+    ("dax.rs", include_str!("dax.rs")),
+    ("backup.rs", include_str!("backup.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
@@ -108,7 +115,7 @@ fn uncollected_types_become_one_gap_per_service() {
             "aws_vpc",
             "aws_cloudfront_distribution",
             "aws_cloudfront_origin_access_control",
-            "aws_dynamodb_table",
+            "aws_synthetics_canary",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -134,7 +141,7 @@ fn uncollected_types_become_one_gap_per_service() {
                     "aws_cloudfront_origin_access_control"
                 ]
             ),
-            ("dynamodb", vec!["aws_dynamodb_table"]),
+            ("ec2", vec!["aws_synthetics_canary"]),
         ]
     );
 }
