@@ -1241,7 +1241,7 @@ async fn compliant_account_has_no_failed_findings() {
     ];
     assert_eq!(only("S3-002"), set(&buckets));
     // Per-resource rules judge what was read, whatever types are not collected.
-    for rule in ["GDPR-001"] {
+    for rule in ["TAG-001", "GDPR-001"] {
         for (_, bucket) in &buckets {
             assert!(
                 passed.contains(&(rule.to_string(), bucket.clone())),

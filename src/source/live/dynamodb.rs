@@ -247,7 +247,7 @@ async fn legacy_global_tables(
                 name,
                 json!({
                     "id": name,
-                    "arn": format!("arn:{}:dynamodb::{}:global-table/{name}", super::partition(&ctx.region), ctx.account),
+                    "arn": format!("arn:{}:dynamodb::{}:global-table/{name}", crate::model::partition(&ctx.region), ctx.account),
                     "name": name,
                     "replica": g.replication_group().iter().map(|r| json!({"region_name": r.region_name()})).collect::<Vec<_>>(),
                 }),
