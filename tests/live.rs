@@ -977,6 +977,160 @@ async fn seed_bucket(conf: &SdkConfig, region: &str, name: &str, compliant: bool
         .unwrap();
 }
 
+// --- IAM (global), CloudFront, Route 53, KMS: seeded by the functions below.
+
+fn iam_tags() -> Vec<aws_sdk_iam::types::Tag> {
+    TAGS.iter()
+        .map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(*k)
+                .value(*v)
+                .build()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn allow(actions: &[&str], resource: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}],
+    })
+    .to_string()
+}
+
+/// The instance role of the launch templates (`app-ssm`, with Session Manager and
+/// a scoped inline and customer-managed policy), its instance profile, and a GitHub
+/// Actions deploy role restricted to one repository. Violations: the instance role
+/// also gets `s3:*` on `*` (IAM-002), the deploy role trusts `repo:my-org/*`
+/// (IAM-003), a customer-managed policy and a user's inline policy allow `*`
+/// (IAM-001); AdministratorAccess, AWS managed, attached to another role is not
+/// IAM-001's (its documented scope).
+async fn seed_iam(conf: &SdkConfig, setup: Setup) {
+    let iam = aws_sdk_iam::Client::new(conf);
+    let violations = setup == Setup::Violations;
+    let ec2_trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    });
+    iam.create_role()
+        .role_name("app-ssm")
+        .assume_role_policy_document(ec2_trust.to_string())
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("app-ssm")
+        .policy_arn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_policy()
+        .role_name("app-ssm")
+        .policy_name("static-content")
+        .policy_document(allow(
+            &["s3:GetObject", "s3:PutObject"],
+            "arn:aws:s3:::ic-logs-east/*",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let table = iam
+        .create_policy()
+        .policy_name("app-table")
+        .policy_document(allow(
+            &["dynamodb:GetItem", "dynamodb:PutItem"],
+            "arn:aws:dynamodb:us-east-1:123456789012:table/app",
+        ))
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("app-ssm")
+        .policy_arn(table.policy().unwrap().arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    iam.create_instance_profile()
+        .instance_profile_name("app-ssm")
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.add_role_to_instance_profile()
+        .instance_profile_name("app-ssm")
+        .role_name("app-ssm")
+        .send()
+        .await
+        .unwrap();
+    let sub = if violations {
+        "repo:my-org/*"
+    } else {
+        "repo:my-org/infra:ref:refs/heads/main"
+    };
+    let github_trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                "StringLike": {"token.actions.githubusercontent.com:sub": sub},
+            },
+        }],
+    });
+    iam.create_role()
+        .role_name("github-deploy")
+        .assume_role_policy_document(github_trust.to_string())
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    if !violations {
+        return;
+    }
+    iam.put_role_policy()
+        .role_name("app-ssm")
+        .policy_name("all-of-s3")
+        .policy_document(allow(&["s3:*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_policy()
+        .policy_name("admin-all")
+        .policy_document(allow(&["*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("ci").send().await.unwrap();
+    iam.put_user_policy()
+        .user_name("ci")
+        .policy_name("everything")
+        .policy_document(allow(&["*:*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("break-glass")
+        .assume_role_policy_document(ec2_trust.to_string())
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("break-glass")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -991,6 +1145,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
         "10.1"
     };
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
+    seed_iam(&east, setup).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1192,6 +1347,11 @@ const COVERED_RULES: &[&str] = &[
     "WAF-003",
     "WAF-004",
     "WAF-005",
+    // IAM (global)
+    "IAM-001",
+    "IAM-002",
+    "IAM-003",
+    "EC2-003",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1383,6 +1543,17 @@ async fn planted_violations_are_the_failed_findings() {
             addr("aws_wafv2_web_acl", WEST, &seeded.acls[WEST]),
         ),
     ]);
+    // IAM (global): addresses are <type>.<account>/<id>.
+    let global = |kind: &str, id: &str| format!("{kind}.{ACCOUNT}/{id}");
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("IAM-001", global("aws_iam_policy", "admin-all")),
+            ("IAM-001", global("aws_iam_user_policy", "ci:everything")),
+            ("IAM-002", global("aws_iam_role", "app-ssm")),
+            ("IAM-003", global("aws_iam_role", "github-deploy")),
+        ]))
+        .collect();
     let covered: BTreeSet<&str> = COVERED_RULES
         .iter()
         .copied()

@@ -24,6 +24,7 @@ mod ec2;
 mod elb;
 mod elbv2;
 mod guardduty;
+mod iam;
 mod logs;
 mod s3;
 mod secretsmanager;
@@ -91,6 +92,10 @@ pub const OPERATIONS: &[&str] = &[
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
     "securityhub:DescribeHub",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:ListInstanceProfiles",
+    "iam:ListPolicyTags",
+    "iam:GetInstanceProfile",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -153,6 +158,16 @@ pub const COVERED_TYPES: &[&str] = &[
     // guardduty, securityhub
     "aws_guardduty_detector",
     "aws_securityhub_account",
+    // iam (global; attachments are the roles' managed_policy_arns)
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_instance_profile",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_iam_role_policy_attachments_exclusive",
     // Plan-only: data sources and documents that are not resources in an account.
     "aws_iam_policy_document",
 ];
@@ -436,6 +451,17 @@ impl Collected {
             reason: GapReason::Unreadable,
         });
     }
+
+    /// [`Collected::partial`] for a global service: the gap has no region.
+    pub fn partial_global(&mut self, service: &str, types: &[&str], e: &CallError) {
+        self.gaps.push(Gap {
+            service: service.to_string(),
+            region: None,
+            resource_types: types.iter().map(|t| t.to_string()).collect(),
+            error: e.gap_text(),
+            reason: GapReason::Unreadable,
+        });
+    }
 }
 
 type TaskResult = (Task, Result<Collected, CallError>);
@@ -538,11 +564,13 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             });
         }
     }
-    tasks.push(Task {
-        service: "s3",
-        region: None,
-        types: s3::TYPES,
-    });
+    for (service, types) in [("s3", s3::TYPES), ("iam", iam::TYPES)] {
+        tasks.push(Task {
+            service,
+            region: None,
+            types,
+        });
+    }
 
     let progress = progress_bar(opts.progress, tasks.len() as u64);
     let results: Arc<Mutex<Vec<TaskResult>>> = Arc::default();
@@ -565,6 +593,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "cloudtrail" => cloudtrail::collect(&ctx).await,
                 "secretsmanager" => secretsmanager::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
+                "iam" => iam::collect(&ctx).await,
                 other => unreachable!("no collector for {other}"),
             };
             progress.set_message(format!(

@@ -18,6 +18,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("config.rs", include_str!("config.rs")),
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
     ("secretsmanager.rs", include_str!("secretsmanager.rs")),
+    ("iam.rs", include_str!("iam.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
