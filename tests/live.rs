@@ -37,6 +37,16 @@ struct Seeded {
     lbs: BTreeMap<String, [String; 4]>,
     /// Region -> web ACL ID.
     acls: BTreeMap<String, String>,
+    global: Global,
+}
+
+/// What the global services' seeding made (CloudFront, Route 53) and KMS keys.
+#[derive(Default, Debug)]
+struct Global {
+    /// The compliant distribution's ID, and the violating one's.
+    distributions: (String, Option<String>),
+    /// The web ACL of CloudFront scope (in us-east-1).
+    edge_acl: String,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -1131,6 +1141,261 @@ async fn seed_iam(conf: &SdkConfig, setup: Setup) {
         .unwrap();
 }
 
+/// A CloudFront-scope web ACL (us-east-1) blocking SQL injection and XSS (the
+/// common rule set), rate-limited, logged; the ARN.
+async fn seed_cloudfront_acl(conf: &SdkConfig) -> String {
+    use aws_sdk_wafv2::types as w;
+    let waf = aws_sdk_wafv2::Client::new(conf);
+    let visibility = |name: &str| {
+        w::VisibilityConfig::builder()
+            .sampled_requests_enabled(true)
+            .cloud_watch_metrics_enabled(true)
+            .metric_name(name)
+            .build()
+            .unwrap()
+    };
+    let managed = |name: &str, priority: i32| {
+        w::Rule::builder()
+            .name(name)
+            .priority(priority)
+            .statement(
+                w::Statement::builder()
+                    .managed_rule_group_statement(
+                        w::ManagedRuleGroupStatement::builder()
+                            .vendor_name("AWS")
+                            .name(name)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .override_action(
+                w::OverrideAction::builder()
+                    .none(w::NoneAction::builder().build())
+                    .build(),
+            )
+            .visibility_config(visibility(name))
+            .build()
+            .unwrap()
+    };
+    let rate = w::Rule::builder()
+        .name("rate")
+        .priority(3)
+        .statement(
+            w::Statement::builder()
+                .rate_based_statement(
+                    w::RateBasedStatement::builder()
+                        .limit(2000)
+                        .aggregate_key_type(w::RateBasedStatementAggregateKeyType::Ip)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .action(
+            w::RuleAction::builder()
+                .block(w::BlockAction::builder().build())
+                .build(),
+        )
+        .visibility_config(visibility("rate"))
+        .build()
+        .unwrap();
+    let acl = waf
+        .create_web_acl()
+        .name("edge")
+        .scope(w::Scope::Cloudfront)
+        .default_action(
+            w::DefaultAction::builder()
+                .allow(w::AllowAction::builder().build())
+                .build(),
+        )
+        .set_rules(Some(vec![
+            managed("AWSManagedRulesSQLiRuleSet", 1),
+            managed("AWSManagedRulesCommonRuleSet", 2),
+            rate,
+        ]))
+        .visibility_config(visibility("edge"))
+        .set_tags(Some(
+            TAGS.iter()
+                .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let arn = acl.summary().unwrap().arn().unwrap().to_string();
+    waf.put_logging_configuration()
+        .logging_configuration(
+            w::LoggingConfiguration::builder()
+                .resource_arn(&arn)
+                .log_destination_configs(format!(
+                    "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-edge"
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    arn
+}
+
+/// One distribution (`secure`) in front of the application: Origin Shield,
+/// HTTPS-only viewer policies, TLSv1.2_2021 with a custom certificate, the
+/// CloudFront web ACL. The violations add `legacy`: an S3 origin without origin
+/// access and a custom origin without Origin Shield, an ordered behavior allowing
+/// HTTP, TLSv1, no web ACL. moto (5.2) drops an origin's S3OriginConfig and has no
+/// origin access control, so an S3 origin behind origin access cannot be seeded:
+/// the compliant distribution has a custom origin only.
+async fn seed_cloudfront(conf: &SdkConfig, setup: Setup, global: &mut Global) {
+    use aws_sdk_cloudfront::types as c;
+    let cf = aws_sdk_cloudfront::Client::new(conf);
+    let acl = seed_cloudfront_acl(conf).await;
+    global.edge_acl = acl.rsplit('/').next().unwrap().to_string();
+    let tags = || {
+        c::Tags::builder()
+            .set_items(Some(
+                TAGS.iter()
+                    .map(|(k, v)| c::Tag::builder().key(*k).value(*v).build().unwrap())
+                    .collect(),
+            ))
+            .build()
+    };
+    let custom_origin = |id: &str, shield: bool| {
+        let mut o = c::Origin::builder()
+            .id(id)
+            .domain_name("app.example.com")
+            .custom_origin_config(
+                c::CustomOriginConfig::builder()
+                    .http_port(80)
+                    .https_port(443)
+                    .origin_protocol_policy(c::OriginProtocolPolicy::HttpsOnly)
+                    .build()
+                    .unwrap(),
+            );
+        if shield {
+            o = o.origin_shield(
+                c::OriginShield::builder()
+                    .enabled(true)
+                    .origin_shield_region("us-east-1")
+                    .build()
+                    .unwrap(),
+            );
+        }
+        o.build().unwrap()
+    };
+    let behavior = |origin: &str, policy: c::ViewerProtocolPolicy| {
+        c::DefaultCacheBehavior::builder()
+            .target_origin_id(origin)
+            .viewer_protocol_policy(policy)
+            .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+            .build()
+            .unwrap()
+    };
+    let certificate = |version: c::MinimumProtocolVersion| {
+        c::ViewerCertificate::builder()
+            .cloud_front_default_certificate(false)
+            .acm_certificate_arn(format!(
+                "arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0b5ea5f6-0000-4000-8000-000000000001"
+            ))
+            .ssl_support_method(c::SslSupportMethod::SniOnly)
+            .minimum_protocol_version(version)
+            .build()
+    };
+    let secure = c::DistributionConfig::builder()
+        .caller_reference("secure")
+        .comment("secure")
+        .enabled(true)
+        .origins(
+            c::Origins::builder()
+                .quantity(1)
+                .items(custom_origin("app", true))
+                .build()
+                .unwrap(),
+        )
+        .default_cache_behavior(behavior("app", c::ViewerProtocolPolicy::RedirectToHttps))
+        .viewer_certificate(certificate(c::MinimumProtocolVersion::TlSv122021))
+        .web_acl_id(&acl)
+        .build()
+        .unwrap();
+    let secure = cf
+        .create_distribution_with_tags()
+        .distribution_config_with_tags(
+            c::DistributionConfigWithTags::builder()
+                .distribution_config(secure)
+                .tags(tags())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    global.distributions.0 = secure.distribution().unwrap().id().to_string();
+    if setup != Setup::Violations {
+        return;
+    }
+    let legacy = c::DistributionConfig::builder()
+        .caller_reference("legacy")
+        .comment("legacy")
+        .enabled(true)
+        .origins(
+            c::Origins::builder()
+                .quantity(2)
+                .items(
+                    c::Origin::builder()
+                        .id("bucket")
+                        .domain_name("ic-logs-east.s3.us-east-1.amazonaws.com")
+                        .s3_origin_config(
+                            c::S3OriginConfig::builder()
+                                .origin_access_identity("")
+                                .build(),
+                        )
+                        .origin_shield(
+                            c::OriginShield::builder()
+                                .enabled(true)
+                                .origin_shield_region("us-east-1")
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .items(custom_origin("app", false))
+                .build()
+                .unwrap(),
+        )
+        .default_cache_behavior(behavior("app", c::ViewerProtocolPolicy::HttpsOnly))
+        .cache_behaviors(
+            c::CacheBehaviors::builder()
+                .quantity(1)
+                .items(
+                    c::CacheBehavior::builder()
+                        .path_pattern("/downloads/*")
+                        .target_origin_id("bucket")
+                        .viewer_protocol_policy(c::ViewerProtocolPolicy::AllowAll)
+                        .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .viewer_certificate(certificate(c::MinimumProtocolVersion::TlSv1))
+        .build()
+        .unwrap();
+    let legacy = cf
+        .create_distribution_with_tags()
+        .distribution_config_with_tags(
+            c::DistributionConfigWithTags::builder()
+                .distribution_config(legacy)
+                .tags(tags())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    global.distributions.1 = Some(legacy.distribution().unwrap().id().to_string());
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -1146,6 +1411,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     };
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
     seed_iam(&east, setup).await;
+    seed_cloudfront(&east, setup, &mut seeded.global).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1313,8 +1579,7 @@ fn set(items: &[(&str, String)]) -> BTreeSet<(String, String)> {
 }
 
 /// The rules whose data the collectors read completely: on a compliant account they
-/// pass. (WAF-001 also reads CloudFront distributions, not collected yet, so it is
-/// UNKNOWN there; it and SG-001 are checked for their planted failures.)
+/// pass. (SG-001 is checked for its planted failures.)
 const COVERED_RULES: &[&str] = &[
     "NET-001",
     "NET-002",
@@ -1352,6 +1617,12 @@ const COVERED_RULES: &[&str] = &[
     "IAM-002",
     "IAM-003",
     "EC2-003",
+    // CloudFront (global) and its web ACLs
+    "CDN-001",
+    "CDN-002",
+    "CDN-003",
+    "CDN-004",
+    "WAF-001",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1443,6 +1714,27 @@ async fn compliant_account_has_no_failed_findings() {
             ),
         ])
     );
+    // CloudFront (global): the distribution, and its web ACL in us-east-1.
+    let distribution = format!(
+        "aws_cloudfront_distribution.{ACCOUNT}/{}",
+        seeded.global.distributions.0
+    );
+    for rule in ["CDN-001", "CDN-002", "CDN-003", "CDN-004"] {
+        assert_eq!(only(rule), set(&[(rule, distribution.clone())]));
+    }
+    let edge = addr("aws_wafv2_web_acl", EAST, &seeded.global.edge_acl);
+    for rule in ["WAF-001", "WAF-002", "WAF-003", "WAF-004", "WAF-005"] {
+        let want = if rule == "WAF-001" {
+            &distribution
+        } else {
+            &edge
+        };
+        assert!(
+            only(rule).contains(&(rule.to_string(), want.clone())),
+            "{rule}: {:#?}",
+            only(rule)
+        );
+    }
     // Live mode lists what it does not collect yet as coverage gaps.
     let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
     assert!(
@@ -1552,6 +1844,21 @@ async fn planted_violations_are_the_failed_findings() {
             ("IAM-001", global("aws_iam_user_policy", "ci:everything")),
             ("IAM-002", global("aws_iam_role", "app-ssm")),
             ("IAM-003", global("aws_iam_role", "github-deploy")),
+        ]))
+        .collect();
+    // CloudFront (global): the legacy distribution.
+    let legacy = global(
+        "aws_cloudfront_distribution",
+        seeded.global.distributions.1.as_deref().unwrap(),
+    );
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("CDN-001", legacy.clone()),
+            ("CDN-002", legacy.clone()),
+            ("CDN-003", legacy.clone()),
+            ("CDN-004", legacy.clone()),
+            ("WAF-001", legacy.clone()),
         ]))
         .collect();
     let covered: BTreeSet<&str> = COVERED_RULES

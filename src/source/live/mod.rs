@@ -18,6 +18,7 @@
 //! which name its IAM action: [`OPERATIONS`] lists them all, `docs/iam-policy.json`
 //! allows them, and a test checks that the three agree.
 
+mod cloudfront;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -96,6 +97,9 @@ pub const OPERATIONS: &[&str] = &[
     "iam:ListInstanceProfiles",
     "iam:ListPolicyTags",
     "iam:GetInstanceProfile",
+    "cloudfront:ListDistributions",
+    "cloudfront:GetDistribution",
+    "cloudfront:ListTagsForResource",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -143,7 +147,7 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_lb_target_group",
     "aws_alb_target_group",
     "aws_elb",
-    // wafv2 (regional)
+    // wafv2 (regional, and CloudFront's through the cloudfront task)
     "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_association",
     "aws_wafv2_web_acl_logging_configuration",
@@ -168,6 +172,8 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_iam_role_policy_attachment",
     "aws_iam_policy_attachment",
     "aws_iam_role_policy_attachments_exclusive",
+    // cloudfront (global; its web ACLs are wafv2's types, read in us-east-1)
+    "aws_cloudfront_distribution",
     // Plan-only: data sources and documents that are not resources in an account.
     "aws_iam_policy_document",
 ];
@@ -564,7 +570,11 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             });
         }
     }
-    for (service, types) in [("s3", s3::TYPES), ("iam", iam::TYPES)] {
+    for (service, types) in [
+        ("s3", s3::TYPES),
+        ("iam", iam::TYPES),
+        ("cloudfront", cloudfront::TYPES),
+    ] {
         tasks.push(Task {
             service,
             region: None,
@@ -594,6 +604,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "secretsmanager" => secretsmanager::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
+                "cloudfront" => cloudfront::collect(&ctx).await,
                 other => unreachable!("no collector for {other}"),
             };
             progress.set_message(format!(

@@ -19,6 +19,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("cloudtrail.rs", include_str!("cloudtrail.rs")),
     ("secretsmanager.rs", include_str!("secretsmanager.rs")),
     ("iam.rs", include_str!("iam.rs")),
+    ("cloudfront.rs", include_str!("cloudfront.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
@@ -107,8 +108,8 @@ fn uncollected_types_become_one_gap_per_service() {
         "X-001".into(),
         [
             "aws_vpc",
-            "aws_cloudfront_distribution",
             "aws_cloudfront_origin_access_control",
+            "aws_cloudfront_origin_access_identity",
             "aws_dynamodb_table",
         ]
         .iter()
@@ -131,8 +132,8 @@ fn uncollected_types_become_one_gap_per_service() {
             (
                 "cloudfront",
                 vec![
-                    "aws_cloudfront_distribution",
-                    "aws_cloudfront_origin_access_control"
+                    "aws_cloudfront_origin_access_control",
+                    "aws_cloudfront_origin_access_identity"
                 ]
             ),
             ("dynamodb", vec!["aws_dynamodb_table"]),

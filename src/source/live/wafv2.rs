@@ -1,7 +1,9 @@
 //! WAFv2 (regional web ACLs): `aws_wafv2_web_acl` with its rules as `rule_json`
 //! (the API's JSON shape, which the rules read as Terraform's `rule_json`), and
 //! `aws_wafv2_web_acl_logging_configuration`. The associations with load balancers
-//! are read per load balancer by the ELBv2 collector ([`association`]).
+//! are read per load balancer by the ELBv2 collector ([`association`]). The web
+//! ACLs of CloudFront scope are read the same way, once, by the CloudFront
+//! collector ([`collect_scope`] in us-east-1).
 //!
 //! List calls are paginated by hand (WAFv2 has markers but no SDK paginators);
 //! GetWebACL and the tags are per web ACL (there is no batch read of rules).
@@ -17,6 +19,12 @@ pub(crate) const TYPES: &[&str] = &[
 ];
 
 pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
+    collect_scope(ctx, Scope::Regional).await
+}
+
+/// The web ACLs and logging configurations of one scope (`Regional` in the
+/// context's region, `Cloudfront` in us-east-1).
+pub(crate) async fn collect_scope(ctx: &Ctx, scope: Scope) -> Result<Collected, CallError> {
     let client = aws_sdk_wafv2::Client::new(&ctx.sdk);
     let mut out = Collected::default();
     let mut summaries = Vec::new();
@@ -27,7 +35,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:ListWebACLs",
                 client
                     .list_web_acls()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .set_next_marker(marker.clone())
                     .send(),
             )
@@ -47,7 +55,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:GetWebACL",
                 client
                     .get_web_acl()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .id(id)
                     .name(name)
                     .send()
@@ -80,7 +88,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "id": id,
                 "arn": acl.arn(),
                 "name": name,
-                "scope": "REGIONAL",
+                "scope": scope.as_str(),
                 "default_action": default_action,
                 "rule_json": Value::Array(rules).to_string(),
                 "tags": tags.as_ref().ok().and_then(|t| t.tag_info_for_resource()).map(|t| {
@@ -102,7 +110,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:ListLoggingConfigurations",
                 client
                     .list_logging_configurations()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .set_next_marker(marker.clone())
                     .send(),
             )
