@@ -47,6 +47,9 @@ struct Global {
     distributions: (String, Option<String>),
     /// The web ACL of CloudFront scope (in us-east-1).
     edge_acl: String,
+    /// The public hosted zone's ID and its health check's.
+    zone: String,
+    health_check: String,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -1396,6 +1399,168 @@ async fn seed_cloudfront(conf: &SdkConfig, setup: Setup, global: &mut Global) {
     global.distributions.1 = Some(legacy.distribution().unwrap().id().to_string());
 }
 
+/// The DNS name and hosted zone of a load balancer.
+async fn lb_dns(conf: &SdkConfig, arn: &str) -> (String, String) {
+    let o = aws_sdk_elasticloadbalancingv2::Client::new(conf)
+        .describe_load_balancers()
+        .load_balancer_arns(arn)
+        .send()
+        .await
+        .unwrap();
+    let lb = &o.load_balancers()[0];
+    (
+        lb.dns_name().unwrap().to_string(),
+        lb.canonical_hosted_zone_id()
+            .unwrap_or("Z35SXDOTRQ7X7K")
+            .to_string(),
+    )
+}
+
+/// The public zone `example.com`: the apex and www fail over from the primary
+/// region's load balancer (with an HTTPS health check, 30 s x 3) to the
+/// secondary's. Violations: www is a plain alias without failover, api.example.com
+/// is a PRIMARY record without a health check, and the apex's health check runs
+/// every 10 s. Returns (zone ID, health check ID).
+async fn seed_route53(
+    east: &SdkConfig,
+    west: &SdkConfig,
+    seeded: &Seeded,
+    setup: Setup,
+) -> (String, String) {
+    use aws_sdk_route53::types as r;
+    let violations = setup == Setup::Violations;
+    let dns = aws_sdk_route53::Client::new(east);
+    let zone = dns
+        .create_hosted_zone()
+        .name("example.com")
+        .caller_reference("example")
+        .send()
+        .await
+        .unwrap();
+    let zone_id = zone
+        .hosted_zone()
+        .unwrap()
+        .id()
+        .trim_start_matches("/hostedzone/")
+        .to_string();
+    let primary = lb_dns(east, &seeded.lbs[EAST][0]).await;
+    let secondary = lb_dns(west, &seeded.lbs[WEST][0]).await;
+    let check = dns
+        .create_health_check()
+        .caller_reference("primary")
+        .health_check_config(
+            r::HealthCheckConfig::builder()
+                .r#type(r::HealthCheckType::Https)
+                .fully_qualified_domain_name(&primary.0)
+                .port(443)
+                .resource_path("/")
+                .request_interval(if violations { 10 } else { 30 })
+                .failure_threshold(3)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let check = check.health_check().unwrap().id().to_string();
+    let mut tags = dns
+        .change_tags_for_resource()
+        .resource_type(r::TagResourceType::Hostedzone)
+        .resource_id(&zone_id);
+    for (k, v) in TAGS {
+        tags = tags.add_tags(r::Tag::builder().key(k).value(v).build());
+    }
+    tags.send().await.unwrap();
+    let mut tags = dns
+        .change_tags_for_resource()
+        .resource_type(r::TagResourceType::Healthcheck)
+        .resource_id(&check);
+    for (k, v) in TAGS {
+        tags = tags.add_tags(r::Tag::builder().key(k).value(v).build());
+    }
+    tags.send().await.unwrap();
+    let alias = |target: &(String, String)| {
+        r::AliasTarget::builder()
+            .dns_name(&target.0)
+            .hosted_zone_id(&target.1)
+            .evaluate_target_health(true)
+            .build()
+            .unwrap()
+    };
+    let failover = |name: &str, role: r::ResourceRecordSetFailover, hc: Option<&str>| {
+        let target = if role == r::ResourceRecordSetFailover::Primary {
+            &primary
+        } else {
+            &secondary
+        };
+        r::ResourceRecordSet::builder()
+            .name(name)
+            .r#type(r::RrType::A)
+            .set_identifier(role.as_str().to_lowercase())
+            .failover(role)
+            .set_health_check_id(hc.map(str::to_string))
+            .alias_target(alias(target))
+            .build()
+            .unwrap()
+    };
+    let mut sets = vec![
+        failover(
+            "example.com",
+            r::ResourceRecordSetFailover::Primary,
+            Some(&check),
+        ),
+        failover("example.com", r::ResourceRecordSetFailover::Secondary, None),
+    ];
+    if violations {
+        sets.push(
+            r::ResourceRecordSet::builder()
+                .name("www.example.com")
+                .r#type(r::RrType::A)
+                .alias_target(alias(&secondary))
+                .build()
+                .unwrap(),
+        );
+        sets.push(failover(
+            "api.example.com",
+            r::ResourceRecordSetFailover::Primary,
+            None,
+        ));
+    } else {
+        sets.push(failover(
+            "www.example.com",
+            r::ResourceRecordSetFailover::Primary,
+            Some(&check),
+        ));
+        sets.push(failover(
+            "www.example.com",
+            r::ResourceRecordSetFailover::Secondary,
+            None,
+        ));
+    }
+    dns.change_resource_record_sets()
+        .hosted_zone_id(&zone_id)
+        .change_batch(
+            r::ChangeBatch::builder()
+                .set_changes(Some(
+                    sets.into_iter()
+                        .map(|s| {
+                            r::Change::builder()
+                                .action(r::ChangeAction::Create)
+                                .resource_record_set(s)
+                                .build()
+                                .unwrap()
+                        })
+                        .collect(),
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    (zone_id, check)
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -1412,6 +1577,8 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
     seed_iam(&east, setup).await;
     seed_cloudfront(&east, setup, &mut seeded.global).await;
+    (seeded.global.zone, seeded.global.health_check) =
+        seed_route53(&east, &west, &seeded, setup).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1623,6 +1790,10 @@ const COVERED_RULES: &[&str] = &[
     "CDN-003",
     "CDN-004",
     "WAF-001",
+    // Route 53 (global)
+    "DNS-001",
+    "DNS-002",
+    "DNS-003",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1734,6 +1905,25 @@ async fn compliant_account_has_no_failed_findings() {
             "{rule}: {:#?}",
             only(rule)
         );
+    }
+    // Route 53 (global): the zone fails over, its PRIMARY records have the health
+    // check.
+    let zone = &seeded.global.zone;
+    let global = |kind: &str, id: &str| format!("{kind}.{ACCOUNT}/{id}");
+    assert_eq!(
+        only("DNS-001"),
+        set(&[("DNS-001", global("aws_route53_zone", zone))])
+    );
+    assert_eq!(
+        only("DNS-003"),
+        set(&[(
+            "DNS-003",
+            global("aws_route53_health_check", &seeded.global.health_check)
+        )])
+    );
+    for name in ["example.com", "www.example.com"] {
+        let primary = global("aws_route53_record", &format!("{zone}_{name}_A_primary"));
+        assert!(only("DNS-002").contains(&("DNS-002".to_string(), primary)));
     }
     // Live mode lists what it does not collect yet as coverage gaps.
     let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
@@ -1859,6 +2049,26 @@ async fn planted_violations_are_the_failed_findings() {
             ("CDN-003", legacy.clone()),
             ("CDN-004", legacy.clone()),
             ("WAF-001", legacy.clone()),
+        ]))
+        .collect();
+    // Route 53 (global): www without failover, api's PRIMARY without a health check,
+    // the health check every 10 s.
+    let zone = &seeded.global.zone;
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("DNS-001", global("aws_route53_zone", zone)),
+            (
+                "DNS-002",
+                global(
+                    "aws_route53_record",
+                    &format!("{zone}_api.example.com_A_primary"),
+                ),
+            ),
+            (
+                "DNS-003",
+                global("aws_route53_health_check", &seeded.global.health_check),
+            ),
         ]))
         .collect();
     let covered: BTreeSet<&str> = COVERED_RULES

@@ -27,6 +27,7 @@ mod elbv2;
 mod guardduty;
 mod iam;
 mod logs;
+mod route53;
 mod s3;
 mod secretsmanager;
 mod securityhub;
@@ -100,6 +101,11 @@ pub const OPERATIONS: &[&str] = &[
     "cloudfront:ListDistributions",
     "cloudfront:GetDistribution",
     "cloudfront:ListTagsForResource",
+    "route53:ListHostedZones",
+    "route53:GetHostedZone",
+    "route53:ListResourceRecordSets",
+    "route53:ListHealthChecks",
+    "route53:ListTagsForResources",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -174,6 +180,10 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_iam_role_policy_attachments_exclusive",
     // cloudfront (global; its web ACLs are wafv2's types, read in us-east-1)
     "aws_cloudfront_distribution",
+    // route53 (global)
+    "aws_route53_zone",
+    "aws_route53_record",
+    "aws_route53_health_check",
     // Plan-only: data sources and documents that are not resources in an account.
     "aws_iam_policy_document",
 ];
@@ -574,6 +584,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         ("s3", s3::TYPES),
         ("iam", iam::TYPES),
         ("cloudfront", cloudfront::TYPES),
+        ("route53", route53::TYPES),
     ] {
         tasks.push(Task {
             service,
@@ -605,6 +616,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,
+                "route53" => route53::collect(&ctx).await,
                 other => unreachable!("no collector for {other}"),
             };
             progress.set_message(format!(

@@ -20,6 +20,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("secretsmanager.rs", include_str!("secretsmanager.rs")),
     ("iam.rs", include_str!("iam.rs")),
     ("cloudfront.rs", include_str!("cloudfront.rs")),
+    ("route53.rs", include_str!("route53.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
