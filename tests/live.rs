@@ -50,6 +50,8 @@ struct Global {
     /// The public hosted zone's ID and its health check's.
     zone: String,
     health_check: String,
+    /// Region -> customer-managed KMS key ID.
+    keys: BTreeMap<String, String>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -1561,6 +1563,29 @@ async fn seed_route53(
     (zone_id, check)
 }
 
+/// A customer-managed key, tagged or not; its ID.
+async fn seed_kms(conf: &SdkConfig, tagged: bool) -> String {
+    let kms = aws_sdk_kms::Client::new(conf);
+    let key = kms
+        .create_key()
+        .description("app data")
+        .set_tags(tagged.then(|| {
+            TAGS.iter()
+                .map(|(k, v)| {
+                    aws_sdk_kms::types::Tag::builder()
+                        .tag_key(*k)
+                        .tag_value(*v)
+                        .build()
+                        .unwrap()
+                })
+                .collect()
+        }))
+        .send()
+        .await
+        .unwrap();
+    key.key_metadata().unwrap().key_id().to_string()
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -1579,6 +1604,12 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_cloudfront(&east, setup, &mut seeded.global).await;
     (seeded.global.zone, seeded.global.health_check) =
         seed_route53(&east, &west, &seeded, setup).await;
+    // The violation: the secondary's key has no tags (TAG-001).
+    for (conf, region) in [(&east, EAST), (&west, WEST)] {
+        let tagged = !(setup == Setup::Violations && region == WEST);
+        let key = seed_kms(conf, tagged).await;
+        seeded.global.keys.insert(region.to_string(), key);
+    }
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1925,6 +1956,19 @@ async fn compliant_account_has_no_failed_findings() {
         let primary = global("aws_route53_record", &format!("{zone}_{name}_A_primary"));
         assert!(only("DNS-002").contains(&("DNS-002".to_string(), primary)));
     }
+    // KMS: each region's customer-managed key is read in its region (the region
+    // rule has an outcome for it; it is UNKNOWN while other types are not collected).
+    for region in [EAST, WEST] {
+        let key = addr("aws_kms_key", region, &seeded.global.keys[region]);
+        assert!(
+            doc["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["rule_id"] == "GDPR-001" && r["address"] == key.as_str()),
+            "no GDPR-001 outcome for {key}"
+        );
+    }
     // Live mode lists what it does not collect yet as coverage gaps.
     let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
     assert!(
@@ -2071,6 +2115,34 @@ async fn planted_violations_are_the_failed_findings() {
             ),
         ]))
         .collect();
+    // TAG-001 on the types of the global services and KMS (TAG-001 as a whole is
+    // not asserted: many of its types are not collected yet): the untagged key,
+    // role and policy.
+    let mine = [
+        "aws_kms_key",
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_iam_instance_profile",
+        "aws_cloudfront_distribution",
+        "aws_route53_zone",
+        "aws_route53_health_check",
+    ];
+    let tag_failed: BTreeSet<(String, String)> = failed
+        .iter()
+        .filter(|(r, a)| r == "TAG-001" && mine.iter().any(|t| a.starts_with(&format!("{t}."))))
+        .cloned()
+        .collect();
+    assert_eq!(
+        tag_failed,
+        set(&[
+            (
+                "TAG-001",
+                addr("aws_kms_key", WEST, &seeded.global.keys[WEST])
+            ),
+            ("TAG-001", global("aws_iam_role", "break-glass")),
+            ("TAG-001", global("aws_iam_policy", "admin-all")),
+        ])
+    );
     let covered: BTreeSet<&str> = COVERED_RULES
         .iter()
         .copied()

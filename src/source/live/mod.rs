@@ -26,6 +26,7 @@ mod elb;
 mod elbv2;
 mod guardduty;
 mod iam;
+mod kms;
 mod logs;
 mod route53;
 mod s3;
@@ -106,6 +107,9 @@ pub const OPERATIONS: &[&str] = &[
     "route53:ListResourceRecordSets",
     "route53:ListHealthChecks",
     "route53:ListTagsForResources",
+    "kms:ListKeys",
+    "kms:DescribeKey",
+    "kms:ListResourceTags",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -180,6 +184,8 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_iam_role_policy_attachments_exclusive",
     // cloudfront (global; its web ACLs are wafv2's types, read in us-east-1)
     "aws_cloudfront_distribution",
+    // kms (customer-managed keys)
+    "aws_kms_key",
     // route53 (global)
     "aws_route53_zone",
     "aws_route53_record",
@@ -572,6 +578,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("config", config::TYPES),
             ("cloudtrail", cloudtrail::TYPES),
             ("secretsmanager", secretsmanager::TYPES),
+            ("kms", kms::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -613,6 +620,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "config" => config::collect(&ctx).await,
                 "cloudtrail" => cloudtrail::collect(&ctx).await,
                 "secretsmanager" => secretsmanager::collect(&ctx).await,
+                "kms" => kms::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,

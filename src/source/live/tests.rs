@@ -21,6 +21,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("iam.rs", include_str!("iam.rs")),
     ("cloudfront.rs", include_str!("cloudfront.rs")),
     ("route53.rs", include_str!("route53.rs")),
+    ("kms.rs", include_str!("kms.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
