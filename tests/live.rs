@@ -1586,6 +1586,61 @@ async fn seed_kms(conf: &SdkConfig, tagged: bool) -> String {
     key.key_metadata().unwrap().key_id().to_string()
 }
 
+/// EC2's long tail: the Elastic IPs (of the NAT gateways) get the cost tags, and
+/// the primary VPC peers with the secondary one (NET-008); the violations leave
+/// the regions unconnected (their VPCs overlap).
+async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setup: Setup) {
+    let tags: Vec<ec2t::Tag> = TAGS
+        .iter()
+        .map(|(k, v)| ec2t::Tag::builder().key(*k).value(*v).build())
+        .collect();
+    for conf in [east, west] {
+        let ec2 = aws_sdk_ec2::Client::new(conf);
+        let eips = ec2.describe_addresses().send().await.unwrap();
+        let ids: Vec<String> = eips
+            .addresses()
+            .iter()
+            .filter_map(|a| a.allocation_id().map(str::to_string))
+            .collect();
+        ec2.create_tags()
+            .set_resources(Some(ids))
+            .set_tags(Some(tags.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    if setup == Setup::Violations {
+        return;
+    }
+    let ec2 = aws_sdk_ec2::Client::new(east);
+    let peering = ec2
+        .create_vpc_peering_connection()
+        .vpc_id(&seeded.vpcs[EAST])
+        .peer_vpc_id(&seeded.vpcs[WEST])
+        .peer_region(WEST)
+        .tag_specifications(
+            ec2t::TagSpecification::builder()
+                .resource_type(ec2t::ResourceType::VpcPeeringConnection)
+                .set_tags(Some(tags))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = peering
+        .vpc_peering_connection()
+        .unwrap()
+        .vpc_peering_connection_id()
+        .unwrap()
+        .to_string();
+    aws_sdk_ec2::Client::new(west)
+        .accept_vpc_peering_connection()
+        .vpc_peering_connection_id(id)
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -1604,6 +1659,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_cloudfront(&east, setup, &mut seeded.global).await;
     (seeded.global.zone, seeded.global.health_check) =
         seed_route53(&east, &west, &seeded, setup).await;
+    seed_ec2_tail(&east, &west, &seeded, setup).await;
     // The violation: the secondary's key has no tags (TAG-001).
     for (conf, region) in [(&east, EAST), (&west, WEST)] {
         let tagged = !(setup == Setup::Violations && region == WEST);
@@ -1825,6 +1881,8 @@ const COVERED_RULES: &[&str] = &[
     "DNS-001",
     "DNS-002",
     "DNS-003",
+    // EC2's long tail: peering
+    "NET-008",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2113,6 +2171,14 @@ async fn planted_violations_are_the_failed_findings() {
                 "DNS-003",
                 global("aws_route53_health_check", &seeded.global.health_check),
             ),
+        ]))
+        .collect();
+    // EC2's long tail: the regions are not peered.
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("NET-008", "region/us-east-1".to_string()),
+            ("NET-008", "region/us-west-2".to_string()),
         ]))
         .collect();
     // TAG-001 on the types of the global services and KMS (TAG-001 as a whole is
