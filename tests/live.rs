@@ -52,6 +52,8 @@ struct Global {
     health_check: String,
     /// Region -> customer-managed KMS key ID.
     keys: BTreeMap<String, String>,
+    /// Region -> WAFv2 IP set ID.
+    ip_sets: BTreeMap<String, String>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -1641,6 +1643,27 @@ async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setu
         .unwrap();
 }
 
+/// An IP set of blocked addresses in each region, tagged; the violations leave the
+/// secondary's untagged (TAG-001). Returns its ID.
+async fn seed_ip_set(conf: &SdkConfig, tagged: bool) -> String {
+    use aws_sdk_wafv2::types as w;
+    let set = aws_sdk_wafv2::Client::new(conf)
+        .create_ip_set()
+        .name("blocked")
+        .scope(w::Scope::Regional)
+        .ip_address_version(w::IpAddressVersion::Ipv4)
+        .addresses("192.0.2.0/24")
+        .set_tags(tagged.then(|| {
+            TAGS.iter()
+                .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
+                .collect()
+        }))
+        .send()
+        .await
+        .unwrap();
+    set.summary().unwrap().id().unwrap().to_string()
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -1660,11 +1683,13 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     (seeded.global.zone, seeded.global.health_check) =
         seed_route53(&east, &west, &seeded, setup).await;
     seed_ec2_tail(&east, &west, &seeded, setup).await;
-    // The violation: the secondary's key has no tags (TAG-001).
+    // The violation: the secondary's key and IP set have no tags (TAG-001).
     for (conf, region) in [(&east, EAST), (&west, WEST)] {
         let tagged = !(setup == Setup::Violations && region == WEST);
         let key = seed_kms(conf, tagged).await;
         seeded.global.keys.insert(region.to_string(), key);
+        let ip_set = seed_ip_set(conf, tagged).await;
+        seeded.global.ip_sets.insert(region.to_string(), ip_set);
     }
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
@@ -2192,6 +2217,7 @@ async fn planted_violations_are_the_failed_findings() {
         "aws_cloudfront_distribution",
         "aws_route53_zone",
         "aws_route53_health_check",
+        "aws_wafv2_ip_set",
     ];
     let tag_failed: BTreeSet<(String, String)> = failed
         .iter()
@@ -2207,6 +2233,10 @@ async fn planted_violations_are_the_failed_findings() {
             ),
             ("TAG-001", global("aws_iam_role", "break-glass")),
             ("TAG-001", global("aws_iam_policy", "admin-all")),
+            (
+                "TAG-001",
+                addr("aws_wafv2_ip_set", WEST, &seeded.global.ip_sets[WEST]),
+            ),
         ])
     );
     let covered: BTreeSet<&str> = COVERED_RULES

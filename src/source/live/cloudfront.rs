@@ -22,6 +22,7 @@ pub(crate) const TYPES: &[&str] = &[
     "aws_cloudfront_distribution",
     "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_logging_configuration",
+    "aws_wafv2_ip_set",
 ];
 
 pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {

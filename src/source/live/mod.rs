@@ -93,6 +93,7 @@ pub const OPERATIONS: &[&str] = &[
     "wafv2:ListTagsForResource",
     "wafv2:ListLoggingConfigurations",
     "wafv2:GetWebACLForResource",
+    "wafv2:ListIPSets",
     "logs:DescribeLogGroups",
     "config:DescribeConfigurationRecorders",
     "config:DescribeConfigurationRecorderStatus",
@@ -178,6 +179,7 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_association",
     "aws_wafv2_web_acl_logging_configuration",
+    "aws_wafv2_ip_set",
     // logs, config, cloudtrail
     "aws_cloudwatch_log_group",
     "aws_config_configuration_recorder",
@@ -792,6 +794,16 @@ pub fn service_of(kind: &str) -> &str {
         ("aws_s3_", "s3"),
         ("aws_guardduty_", "guardduty"),
         ("aws_securityhub_", "securityhub"),
+        ("aws_acm_", "acm"),
+        ("aws_db_", "rds"),
+        ("aws_rds_", "rds"),
+        ("aws_efs_", "elasticfilesystem"),
+        ("aws_kinesis_firehose_", "firehose"),
+        ("aws_kinesis_", "kinesis"),
+        ("aws_lambda_", "lambda"),
+        ("aws_sns_", "sns"),
+        ("aws_sqs_", "sqs"),
+        ("aws_synthetics_", "synthetics"),
     ];
     for (prefix, service) in PREFIXES {
         if kind.starts_with(prefix) {

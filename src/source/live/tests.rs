@@ -142,3 +142,18 @@ fn uncollected_types_become_one_gap_per_service() {
         ]
     );
 }
+
+#[test]
+fn services_of_uncollected_types() {
+    for (kind, service) in [
+        ("aws_lambda_function", "lambda"),
+        ("aws_db_instance", "rds"),
+        ("aws_rds_cluster", "rds"),
+        ("aws_kinesis_firehose_delivery_stream", "firehose"),
+        ("aws_kinesis_stream", "kinesis"),
+        ("aws_sns_topic", "sns"),
+        ("aws_eip", "ec2"),
+    ] {
+        assert_eq!(super::service_of(kind), service, "{kind}");
+    }
+}
