@@ -14,8 +14,9 @@
 //! Inline policies are their own resources and not also `inline_policy` blocks of
 //! the role, and attachments are the role's `managed_policy_arns` rather than
 //! `aws_iam_role_policy_attachment` resources: each document is checked once.
-//! IAM resources have no region (`null`): IAM is global, and the region-scoped
-//! rules and regional coverage gaps are not about them.
+//! Service-linked roles (path `/aws-service-role/`) are AWS's and left out, like
+//! AWS managed policies. IAM resources have no region (`null`): IAM is global,
+//! and the region-scoped rules and regional coverage gaps are not about them.
 
 use serde_json::{json, Value};
 
@@ -69,6 +70,14 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         let Some(name) = role.role_name() else {
             continue;
         };
+        // Service-linked roles are AWS's (their permissions are the service's
+        // managed policies; Terraform has them as aws_iam_service_linked_role).
+        if role
+            .path()
+            .is_some_and(|p| p.starts_with("/aws-service-role/"))
+        {
+            continue;
+        }
         let managed: Vec<&str> = role
             .attached_managed_policies()
             .iter()

@@ -9,7 +9,8 @@
 //!   [`crate::model::index::add_value_references`] (an attribute whose value is
 //!   another resource's `id` or `arn`).
 //! - Regions are read concurrently (tokio), with at most [`MAX_IN_FLIGHT`] requests
-//!   at once; global services (the S3 bucket list, STS) once. Every paginated API
+//!   at once; global services (the S3 bucket list, STS, IAM, CloudFront, Route 53)
+//!   once. Every paginated API
 //!   goes through the SDK's paginators; throttling is retried by the SDK (adaptive
 //!   retry mode).
 //! - What cannot be read becomes a [`Gap`]; see [`crate::coverage`].
