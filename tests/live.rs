@@ -2437,3 +2437,62 @@ async fn role_arn_scans_the_assumed_account() {
         .collect();
     assert!(buckets.is_empty(), "{buckets:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_global_service_is_a_gap_in_every_region() {
+    let Some(moto) = start_moto() else { return };
+    seed(&moto, Setup::Compliant).await;
+    // IAM answers nothing: its endpoint is a closed port.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed_url = format!("http://127.0.0.1:{closed}");
+    let (code, doc, stderr) = live(
+        &[],
+        &[
+            ("AWS_ENDPOINT_URL", &moto.url()),
+            ("AWS_ENDPOINT_URL_IAM", &closed_url),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let unreadable: Vec<(String, serde_json::Value)> = doc["coverage_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["reason"] == "unreadable")
+        .map(|g| {
+            (
+                g["service"].as_str().unwrap().to_string(),
+                g["region"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unreadable,
+        vec![("iam".to_string(), serde_json::Value::Null)]
+    );
+    // No IAM resource was read: the IAM rules have no outcome, the launch
+    // templates' instance profile is not in the scan, nothing FAILED.
+    let results = doc["results"].as_array().unwrap();
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["rule_id"].as_str().unwrap().starts_with("IAM-")),
+        "IAM outcomes without IAM data"
+    );
+    let ssm: BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r["rule_id"] == "EC2-003")
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(ssm, BTreeSet::from(["UNKNOWN"]));
+    assert!(
+        rules_with(&doc, "FAILED").is_empty(),
+        "{:#?}",
+        with_status(&doc, "FAILED")
+    );
+    // The other global services were read.
+    assert!(rules_with(&doc, "PASSED").contains("CDN-001"));
+}
