@@ -1430,13 +1430,14 @@ async fn lb_dns(conf: &SdkConfig, arn: &str) -> (String, String) {
 /// region's load balancer (with an HTTPS health check, 30 s x 3) to the
 /// secondary's. Violations: www is a plain alias without failover, api.example.com
 /// is a PRIMARY record without a health check, and the apex's health check runs
-/// every 10 s. Returns (zone ID, health check ID).
+/// every 10 s.
 async fn seed_route53(
     east: &SdkConfig,
     west: &SdkConfig,
-    seeded: &Seeded,
+    lbs: &BTreeMap<String, [String; 4]>,
     setup: Setup,
-) -> (String, String) {
+    global: &mut Global,
+) {
     use aws_sdk_route53::types as r;
     let violations = setup == Setup::Violations;
     let dns = aws_sdk_route53::Client::new(east);
@@ -1453,8 +1454,8 @@ async fn seed_route53(
         .id()
         .trim_start_matches("/hostedzone/")
         .to_string();
-    let primary = lb_dns(east, &seeded.lbs[EAST][0]).await;
-    let secondary = lb_dns(west, &seeded.lbs[WEST][0]).await;
+    let primary = lb_dns(east, &lbs[EAST][0]).await;
+    let secondary = lb_dns(west, &lbs[WEST][0]).await;
     let check = dns
         .create_health_check()
         .caller_reference("primary")
@@ -1568,7 +1569,8 @@ async fn seed_route53(
         .send()
         .await
         .unwrap();
-    (zone_id, check)
+    global.zone = zone_id;
+    global.health_check = check;
 }
 
 /// A customer-managed key, tagged or not; its ID.
@@ -1649,6 +1651,23 @@ async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setu
         .unwrap();
 }
 
+/// A customer-managed KMS key and a WAFv2 IP set in each region, tagged; the
+/// violations leave the secondary's untagged (TAG-001).
+async fn seed_keys_and_ip_sets(
+    east: &SdkConfig,
+    west: &SdkConfig,
+    setup: Setup,
+    global: &mut Global,
+) {
+    for (conf, region) in [(east, EAST), (west, WEST)] {
+        let tagged = !(setup == Setup::Violations && region == WEST);
+        let key = seed_kms(conf, tagged).await;
+        global.keys.insert(region.to_string(), key);
+        let ip_set = seed_ip_set(conf, tagged).await;
+        global.ip_sets.insert(region.to_string(), ip_set);
+    }
+}
+
 /// An IP set of blocked addresses in each region, tagged; the violations leave the
 /// secondary's untagged (TAG-001). Returns its ID.
 async fn seed_ip_set(conf: &SdkConfig, tagged: bool) -> String {
@@ -1686,17 +1705,9 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_region(&west, WEST, west_cidr, "ic-logs-west", setup, &mut seeded).await;
     seed_iam(&east, setup).await;
     seed_cloudfront(&east, setup, &mut seeded.global).await;
-    (seeded.global.zone, seeded.global.health_check) =
-        seed_route53(&east, &west, &seeded, setup).await;
+    seed_route53(&east, &west, &seeded.lbs, setup, &mut seeded.global).await;
     seed_ec2_tail(&east, &west, &seeded, setup).await;
-    // The violation: the secondary's key and IP set have no tags (TAG-001).
-    for (conf, region) in [(&east, EAST), (&west, WEST)] {
-        let tagged = !(setup == Setup::Violations && region == WEST);
-        let key = seed_kms(conf, tagged).await;
-        seeded.global.keys.insert(region.to_string(), key);
-        let ip_set = seed_ip_set(conf, tagged).await;
-        seeded.global.ip_sets.insert(region.to_string(), ip_set);
-    }
+    seed_keys_and_ip_sets(&east, &west, setup, &mut seeded.global).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
