@@ -118,22 +118,21 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         }
     }
 
-    // Web ACLs of CloudFront scope: their own collector run, in us-east-1.
-    let waf = super::wafv2::collect_scope(
-        &ctx.in_region("us-east-1"),
-        aws_sdk_wafv2::types::Scope::Cloudfront,
-    )
-    .await;
-    match waf {
+    // Web ACLs of CloudFront scope: their own collector run, in us-east-1 (where
+    // they are, and their gaps too).
+    let east = ctx.in_region("us-east-1");
+    match super::wafv2::collect_scope(&east, aws_sdk_wafv2::types::Scope::Cloudfront).await {
         Ok(c) => {
             out.resources.extend(c.resources);
             out.gaps.extend(c.gaps);
         }
-        Err(e) => out.partial_global(
+        Err(e) => out.partial(
+            &east,
             "wafv2",
             &[
                 "aws_wafv2_web_acl",
                 "aws_wafv2_web_acl_logging_configuration",
+                "aws_wafv2_ip_set",
             ],
             &e,
         ),
