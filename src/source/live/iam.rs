@@ -18,6 +18,8 @@
 //! AWS managed policies. IAM resources have no region (`null`): IAM is global,
 //! and the region-scoped rules and regional coverage gaps are not about them.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use super::{tag_map, CallError, Collected, Ctx};
@@ -252,6 +254,49 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     Ok(out)
 }
 
+/// Instances name their instance profile, launch templates by name or ARN: joined
+/// here (once every service is read), since a profile's name is not a unique value
+/// to join on (a role, bucket or log group may have the same name).
+pub(crate) fn join_profiles(resources: &mut [Resource]) {
+    let mut profiles: HashMap<String, String> = HashMap::new();
+    for r in resources
+        .iter()
+        .filter(|r| r.kind == "aws_iam_instance_profile")
+    {
+        for key in ["name", "arn"] {
+            if let Ok(v) = r.values[key].as_string() {
+                profiles.insert(v.to_string(), r.address.clone());
+            }
+        }
+    }
+    if profiles.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        let named: Vec<(String, regorus::Value)> = match r.kind.as_str() {
+            "aws_instance" => vec![(
+                "iam_instance_profile".to_string(),
+                r.values["iam_instance_profile"].clone(),
+            )],
+            "aws_launch_template" => ["name", "arn"]
+                .iter()
+                .map(|k| {
+                    (
+                        format!("iam_instance_profile.0.{k}"),
+                        r.values["iam_instance_profile"][0u64][*k].clone(),
+                    )
+                })
+                .collect(),
+            _ => continue,
+        };
+        for (path, v) in named {
+            if let Some(address) = v.as_string().ok().and_then(|s| profiles.get(s.as_ref())) {
+                r.references.insert(path, vec![address.clone()]);
+            }
+        }
+    }
+}
+
 /// `<account>/<name>`: the address name of a global resource.
 fn global_name(ctx: &Ctx, name: &str) -> String {
     format!("{}/{name}", ctx.account)
@@ -302,6 +347,55 @@ fn inline(
 
 #[cfg(test)]
 mod tests {
+    use crate::model::{Mode, ModulePath, Resource};
+
+    fn resource(kind: &str, name: &str, values: serde_json::Value) -> Resource {
+        Resource {
+            address: format!("{kind}.{name}"),
+            mode: Mode::Managed,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            module: ModulePath::root(),
+            index: None,
+            provider: "aws".to_string(),
+            region: None,
+            account: None,
+            action: None,
+            values: regorus::Value::from(values),
+            unknown: Vec::new(),
+            references: Default::default(),
+            unresolved: Vec::new(),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn instances_and_templates_join_their_profile() {
+        let mut rs = vec![
+            resource(
+                "aws_iam_instance_profile",
+                "1/app",
+                serde_json::json!({"id": "app", "name": "app", "arn": "arn:aws:iam::1:instance-profile/app"}),
+            ),
+            resource("aws_s3_bucket", "1/r/app", serde_json::json!({"id": "app"})),
+            resource(
+                "aws_instance",
+                "1/r/i-1",
+                serde_json::json!({"id": "i-1", "iam_instance_profile": "app"}),
+            ),
+            resource(
+                "aws_launch_template",
+                "1/r/lt-1",
+                serde_json::json!({"id": "lt-1", "iam_instance_profile": [{"name": "", "arn": "arn:aws:iam::1:instance-profile/app"}]}),
+            ),
+        ];
+        super::join_profiles(&mut rs);
+        let profile = vec!["aws_iam_instance_profile.1/app".to_string()];
+        assert_eq!(rs[2].references["iam_instance_profile"], profile);
+        assert_eq!(rs[3].references["iam_instance_profile.0.arn"], profile);
+        assert!(!rs[3].references.contains_key("iam_instance_profile.0.name"));
+    }
+
     #[test]
     fn documents_are_url_decoded() {
         assert_eq!(

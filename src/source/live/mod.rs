@@ -691,6 +691,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         );
     }
     secretsmanager::join_replicas(&mut resources);
+    iam::join_profiles(&mut resources);
     // Buckets first: split S3 resources share their bucket's `id`, and the first
     // resource with an id is the one value joins point at.
     resources
