@@ -2,7 +2,8 @@
 //! could not be read.
 //!
 //! A rule "needs" the resource types of its metadata, every `aws_*` type named as a
-//! string in its Rego source, and those named in the `lib` helpers it calls
+//! string in its Rego code (not in comments: a remediation's Terraform example is
+//! not data the rule reads), and those named in the `lib` helpers it calls
 //! (followed transitively). After evaluation, [`apply_gaps`] turns the outcomes that
 //! a [`Gap`] makes unreliable into UNKNOWN, in the gap's region (every region for a
 //! gap without one), for the rules that need one of the gap's types:
@@ -88,7 +89,12 @@ pub fn rule_needs(rules: &[RuleMeta], files: &[PolicyFile]) -> Needs {
     for rule in rules {
         let mut needs: BTreeSet<String> = rule.resource_types.iter().cloned().collect();
         if let Some(text) = by_label.get(rule.source.as_str()) {
-            needs.extend(type_literals(text).map(str::to_string));
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            needs.extend(type_literals(&code).map(str::to_string));
             // lib.<name> calls, then what those definitions call, transitively.
             let mut todo: Vec<&str> = text
                 .match_indices("lib.")
@@ -242,7 +248,7 @@ mod tests {
         };
         let r = PolicyFile {
             label: "builtin:aws/x.rego".into(),
-            text: "package aws.x\n\nimport data.lib.infracheck as lib\n\ndeny contains x if {\n\tsome s in lib.tiers\n\tt := \"aws_flow_log\"\n}\n".into(),
+            text: "# METADATA\n# remediation: resource \"aws_kms_key\" \"x\" {}\npackage aws.x\n\nimport data.lib.infracheck as lib\n\ndeny contains x if {\n\tsome s in lib.tiers\n\tt := \"aws_flow_log\"\n}\n".into(),
         };
         let rules = vec![rule("X-001", &["aws_vpc"], RuleScope::Resource, &r.label)];
         let needs = rule_needs(&rules, &[lib, r]);

@@ -38,6 +38,23 @@ struct Seeded {
     acls: BTreeMap<String, String>,
     /// Region -> backup plan ID.
     backup_plans: BTreeMap<String, String>,
+    global: Global,
+}
+
+/// What the global services' seeding made (CloudFront, Route 53) and KMS keys.
+#[derive(Default, Debug)]
+struct Global {
+    /// The compliant distribution's ID, and the violating one's.
+    distributions: (String, Option<String>),
+    /// The web ACL of CloudFront scope (in us-east-1).
+    edge_acl: String,
+    /// The public hosted zone's ID and its health check's.
+    zone: String,
+    health_check: String,
+    /// Region -> customer-managed KMS key ID.
+    keys: BTreeMap<String, String>,
+    /// Region -> WAFv2 IP set ID.
+    ip_sets: BTreeMap<String, String>,
 }
 
 async fn delete_default_vpc(ec2: &aws_sdk_ec2::Client) {
@@ -978,6 +995,701 @@ async fn seed_bucket(conf: &SdkConfig, region: &str, name: &str, compliant: bool
         .unwrap();
 }
 
+// --- IAM (global), CloudFront, Route 53, KMS: seeded by the functions below.
+
+fn iam_tags() -> Vec<aws_sdk_iam::types::Tag> {
+    TAGS.iter()
+        .map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(*k)
+                .value(*v)
+                .build()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn allow(actions: &[&str], resource: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}],
+    })
+    .to_string()
+}
+
+/// The instance role of the launch templates (`app-ssm`, with Session Manager and
+/// a scoped inline and customer-managed policy), its instance profile, and a GitHub
+/// Actions deploy role restricted to one repository. Violations: the instance role
+/// also gets `s3:*` on `*` (IAM-002), the deploy role trusts `repo:my-org/*`
+/// (IAM-003), a customer-managed policy and a user's inline policy allow `*`
+/// (IAM-001); AdministratorAccess, AWS managed, attached to another role is not
+/// IAM-001's (its documented scope).
+async fn seed_iam(conf: &SdkConfig, setup: Setup) {
+    let iam = aws_sdk_iam::Client::new(conf);
+    let violations = setup == Setup::Violations;
+    let ec2_trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    });
+    iam.create_role()
+        .role_name("app-ssm")
+        .assume_role_policy_document(ec2_trust.to_string())
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("app-ssm")
+        .policy_arn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_policy()
+        .role_name("app-ssm")
+        .policy_name("static-content")
+        .policy_document(allow(
+            &["s3:GetObject", "s3:PutObject"],
+            "arn:aws:s3:::ic-logs-east/*",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let table = iam
+        .create_policy()
+        .policy_name("app-table")
+        .policy_document(allow(
+            &["dynamodb:GetItem", "dynamodb:PutItem"],
+            "arn:aws:dynamodb:us-east-1:123456789012:table/app",
+        ))
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("app-ssm")
+        .policy_arn(table.policy().unwrap().arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    iam.create_instance_profile()
+        .instance_profile_name("app-ssm")
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    iam.add_role_to_instance_profile()
+        .instance_profile_name("app-ssm")
+        .role_name("app-ssm")
+        .send()
+        .await
+        .unwrap();
+    let sub = if violations {
+        "repo:my-org/*"
+    } else {
+        "repo:my-org/infra:ref:refs/heads/main"
+    };
+    let github_trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                "StringLike": {"token.actions.githubusercontent.com:sub": sub},
+            },
+        }],
+    });
+    iam.create_role()
+        .role_name("github-deploy")
+        .assume_role_policy_document(github_trust.to_string())
+        .set_tags(Some(iam_tags()))
+        .send()
+        .await
+        .unwrap();
+    // Untagged and AWS's: not a resource of the scan (TAG-001 would fail it).
+    iam.create_service_linked_role()
+        .aws_service_name("elasticloadbalancing.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    if !violations {
+        return;
+    }
+    iam.put_role_policy()
+        .role_name("app-ssm")
+        .policy_name("all-of-s3")
+        .policy_document(allow(&["s3:*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_policy()
+        .policy_name("admin-all")
+        .policy_document(allow(&["*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("ci").send().await.unwrap();
+    iam.put_user_policy()
+        .user_name("ci")
+        .policy_name("everything")
+        .policy_document(allow(&["*:*"], "*"))
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("break-glass")
+        .assume_role_policy_document(ec2_trust.to_string())
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("break-glass")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A CloudFront-scope web ACL (us-east-1) blocking SQL injection and XSS (the
+/// common rule set), rate-limited, logged; the ARN.
+async fn seed_cloudfront_acl(conf: &SdkConfig) -> String {
+    use aws_sdk_wafv2::types as w;
+    let waf = aws_sdk_wafv2::Client::new(conf);
+    let visibility = |name: &str| {
+        w::VisibilityConfig::builder()
+            .sampled_requests_enabled(true)
+            .cloud_watch_metrics_enabled(true)
+            .metric_name(name)
+            .build()
+            .unwrap()
+    };
+    let managed = |name: &str, priority: i32| {
+        w::Rule::builder()
+            .name(name)
+            .priority(priority)
+            .statement(
+                w::Statement::builder()
+                    .managed_rule_group_statement(
+                        w::ManagedRuleGroupStatement::builder()
+                            .vendor_name("AWS")
+                            .name(name)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .override_action(
+                w::OverrideAction::builder()
+                    .none(w::NoneAction::builder().build())
+                    .build(),
+            )
+            .visibility_config(visibility(name))
+            .build()
+            .unwrap()
+    };
+    let rate = w::Rule::builder()
+        .name("rate")
+        .priority(3)
+        .statement(
+            w::Statement::builder()
+                .rate_based_statement(
+                    w::RateBasedStatement::builder()
+                        .limit(2000)
+                        .aggregate_key_type(w::RateBasedStatementAggregateKeyType::Ip)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .action(
+            w::RuleAction::builder()
+                .block(w::BlockAction::builder().build())
+                .build(),
+        )
+        .visibility_config(visibility("rate"))
+        .build()
+        .unwrap();
+    let acl = waf
+        .create_web_acl()
+        .name("edge")
+        .scope(w::Scope::Cloudfront)
+        .default_action(
+            w::DefaultAction::builder()
+                .allow(w::AllowAction::builder().build())
+                .build(),
+        )
+        .set_rules(Some(vec![
+            managed("AWSManagedRulesSQLiRuleSet", 1),
+            managed("AWSManagedRulesCommonRuleSet", 2),
+            rate,
+        ]))
+        .visibility_config(visibility("edge"))
+        .set_tags(Some(
+            TAGS.iter()
+                .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
+                .collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let arn = acl.summary().unwrap().arn().unwrap().to_string();
+    waf.put_logging_configuration()
+        .logging_configuration(
+            w::LoggingConfiguration::builder()
+                .resource_arn(&arn)
+                .log_destination_configs(format!(
+                    "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-edge"
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    arn
+}
+
+/// One distribution (`secure`) in front of the application: Origin Shield,
+/// HTTPS-only viewer policies, TLSv1.2_2021 with a custom certificate, the
+/// CloudFront web ACL. The violations add `legacy`: an S3 origin without origin
+/// access and a custom origin without Origin Shield, an ordered behavior allowing
+/// HTTP, TLSv1, no web ACL. moto (5.2) drops an origin's S3OriginConfig and has no
+/// origin access control, so an S3 origin behind origin access cannot be seeded:
+/// the compliant distribution has a custom origin only.
+async fn seed_cloudfront(conf: &SdkConfig, setup: Setup, global: &mut Global) {
+    use aws_sdk_cloudfront::types as c;
+    let cf = aws_sdk_cloudfront::Client::new(conf);
+    let acl = seed_cloudfront_acl(conf).await;
+    global.edge_acl = acl.rsplit('/').next().unwrap().to_string();
+    let tags = || {
+        c::Tags::builder()
+            .set_items(Some(
+                TAGS.iter()
+                    .map(|(k, v)| c::Tag::builder().key(*k).value(*v).build().unwrap())
+                    .collect(),
+            ))
+            .build()
+    };
+    let custom_origin = |id: &str, shield: bool| {
+        let mut o = c::Origin::builder()
+            .id(id)
+            .domain_name("app.example.com")
+            .custom_origin_config(
+                c::CustomOriginConfig::builder()
+                    .http_port(80)
+                    .https_port(443)
+                    .origin_protocol_policy(c::OriginProtocolPolicy::HttpsOnly)
+                    .build()
+                    .unwrap(),
+            );
+        if shield {
+            o = o.origin_shield(
+                c::OriginShield::builder()
+                    .enabled(true)
+                    .origin_shield_region("us-east-1")
+                    .build()
+                    .unwrap(),
+            );
+        }
+        o.build().unwrap()
+    };
+    let behavior = |origin: &str, policy: c::ViewerProtocolPolicy| {
+        c::DefaultCacheBehavior::builder()
+            .target_origin_id(origin)
+            .viewer_protocol_policy(policy)
+            .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+            .build()
+            .unwrap()
+    };
+    let certificate = |version: c::MinimumProtocolVersion| {
+        c::ViewerCertificate::builder()
+            .cloud_front_default_certificate(false)
+            .acm_certificate_arn(format!(
+                "arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0b5ea5f6-0000-4000-8000-000000000001"
+            ))
+            .ssl_support_method(c::SslSupportMethod::SniOnly)
+            .minimum_protocol_version(version)
+            .build()
+    };
+    let secure = c::DistributionConfig::builder()
+        .caller_reference("secure")
+        .comment("secure")
+        .enabled(true)
+        .origins(
+            c::Origins::builder()
+                .quantity(1)
+                .items(custom_origin("app", true))
+                .build()
+                .unwrap(),
+        )
+        .default_cache_behavior(behavior("app", c::ViewerProtocolPolicy::RedirectToHttps))
+        .viewer_certificate(certificate(c::MinimumProtocolVersion::TlSv122021))
+        .web_acl_id(&acl)
+        .build()
+        .unwrap();
+    let secure = cf
+        .create_distribution_with_tags()
+        .distribution_config_with_tags(
+            c::DistributionConfigWithTags::builder()
+                .distribution_config(secure)
+                .tags(tags())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    global.distributions.0 = secure.distribution().unwrap().id().to_string();
+    if setup != Setup::Violations {
+        return;
+    }
+    let legacy = c::DistributionConfig::builder()
+        .caller_reference("legacy")
+        .comment("legacy")
+        .enabled(true)
+        .origins(
+            c::Origins::builder()
+                .quantity(2)
+                .items(
+                    c::Origin::builder()
+                        .id("bucket")
+                        .domain_name("ic-logs-east.s3.us-east-1.amazonaws.com")
+                        .s3_origin_config(
+                            c::S3OriginConfig::builder()
+                                .origin_access_identity("")
+                                .build(),
+                        )
+                        .origin_shield(
+                            c::OriginShield::builder()
+                                .enabled(true)
+                                .origin_shield_region("us-east-1")
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .items(custom_origin("app", false))
+                .build()
+                .unwrap(),
+        )
+        .default_cache_behavior(behavior("app", c::ViewerProtocolPolicy::HttpsOnly))
+        .cache_behaviors(
+            c::CacheBehaviors::builder()
+                .quantity(1)
+                .items(
+                    c::CacheBehavior::builder()
+                        .path_pattern("/downloads/*")
+                        .target_origin_id("bucket")
+                        .viewer_protocol_policy(c::ViewerProtocolPolicy::AllowAll)
+                        .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .viewer_certificate(certificate(c::MinimumProtocolVersion::TlSv1))
+        .build()
+        .unwrap();
+    let legacy = cf
+        .create_distribution_with_tags()
+        .distribution_config_with_tags(
+            c::DistributionConfigWithTags::builder()
+                .distribution_config(legacy)
+                .tags(tags())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    global.distributions.1 = Some(legacy.distribution().unwrap().id().to_string());
+}
+
+/// The DNS name and hosted zone of a load balancer.
+async fn lb_dns(conf: &SdkConfig, arn: &str) -> (String, String) {
+    let o = aws_sdk_elasticloadbalancingv2::Client::new(conf)
+        .describe_load_balancers()
+        .load_balancer_arns(arn)
+        .send()
+        .await
+        .unwrap();
+    let lb = &o.load_balancers()[0];
+    (
+        lb.dns_name().unwrap().to_string(),
+        lb.canonical_hosted_zone_id()
+            .unwrap_or("Z35SXDOTRQ7X7K")
+            .to_string(),
+    )
+}
+
+/// The public zone `example.com`: the apex and www fail over from the primary
+/// region's load balancer (with an HTTPS health check, 30 s x 3) to the
+/// secondary's. Violations: www is a plain alias without failover, api.example.com
+/// is a PRIMARY record without a health check, and the apex's health check runs
+/// every 10 s.
+async fn seed_route53(
+    east: &SdkConfig,
+    west: &SdkConfig,
+    lbs: &BTreeMap<String, [String; 4]>,
+    setup: Setup,
+    global: &mut Global,
+) {
+    use aws_sdk_route53::types as r;
+    let violations = setup == Setup::Violations;
+    let dns = aws_sdk_route53::Client::new(east);
+    let zone = dns
+        .create_hosted_zone()
+        .name("example.com")
+        .caller_reference("example")
+        .send()
+        .await
+        .unwrap();
+    let zone_id = zone
+        .hosted_zone()
+        .unwrap()
+        .id()
+        .trim_start_matches("/hostedzone/")
+        .to_string();
+    let primary = lb_dns(east, &lbs[EAST][0]).await;
+    let secondary = lb_dns(west, &lbs[WEST][0]).await;
+    let check = dns
+        .create_health_check()
+        .caller_reference("primary")
+        .health_check_config(
+            r::HealthCheckConfig::builder()
+                .r#type(r::HealthCheckType::Https)
+                .fully_qualified_domain_name(&primary.0)
+                .port(443)
+                .resource_path("/")
+                .request_interval(if violations { 10 } else { 30 })
+                .failure_threshold(3)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let check = check.health_check().unwrap().id().to_string();
+    let mut tags = dns
+        .change_tags_for_resource()
+        .resource_type(r::TagResourceType::Hostedzone)
+        .resource_id(&zone_id);
+    for (k, v) in TAGS {
+        tags = tags.add_tags(r::Tag::builder().key(k).value(v).build());
+    }
+    tags.send().await.unwrap();
+    let mut tags = dns
+        .change_tags_for_resource()
+        .resource_type(r::TagResourceType::Healthcheck)
+        .resource_id(&check);
+    for (k, v) in TAGS {
+        tags = tags.add_tags(r::Tag::builder().key(k).value(v).build());
+    }
+    tags.send().await.unwrap();
+    let alias = |target: &(String, String)| {
+        r::AliasTarget::builder()
+            .dns_name(&target.0)
+            .hosted_zone_id(&target.1)
+            .evaluate_target_health(true)
+            .build()
+            .unwrap()
+    };
+    let failover = |name: &str, role: r::ResourceRecordSetFailover, hc: Option<&str>| {
+        let target = if role == r::ResourceRecordSetFailover::Primary {
+            &primary
+        } else {
+            &secondary
+        };
+        r::ResourceRecordSet::builder()
+            .name(name)
+            .r#type(r::RrType::A)
+            .set_identifier(role.as_str().to_lowercase())
+            .failover(role)
+            .set_health_check_id(hc.map(str::to_string))
+            .alias_target(alias(target))
+            .build()
+            .unwrap()
+    };
+    let mut sets = vec![
+        failover(
+            "example.com",
+            r::ResourceRecordSetFailover::Primary,
+            Some(&check),
+        ),
+        failover("example.com", r::ResourceRecordSetFailover::Secondary, None),
+    ];
+    if violations {
+        sets.push(
+            r::ResourceRecordSet::builder()
+                .name("www.example.com")
+                .r#type(r::RrType::A)
+                .alias_target(alias(&secondary))
+                .build()
+                .unwrap(),
+        );
+        sets.push(failover(
+            "api.example.com",
+            r::ResourceRecordSetFailover::Primary,
+            None,
+        ));
+    } else {
+        sets.push(failover(
+            "www.example.com",
+            r::ResourceRecordSetFailover::Primary,
+            Some(&check),
+        ));
+        sets.push(failover(
+            "www.example.com",
+            r::ResourceRecordSetFailover::Secondary,
+            None,
+        ));
+    }
+    dns.change_resource_record_sets()
+        .hosted_zone_id(&zone_id)
+        .change_batch(
+            r::ChangeBatch::builder()
+                .set_changes(Some(
+                    sets.into_iter()
+                        .map(|s| {
+                            r::Change::builder()
+                                .action(r::ChangeAction::Create)
+                                .resource_record_set(s)
+                                .build()
+                                .unwrap()
+                        })
+                        .collect(),
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    global.zone = zone_id;
+    global.health_check = check;
+}
+
+/// A customer-managed key, tagged or not; its ID.
+async fn seed_kms(conf: &SdkConfig, tagged: bool) -> String {
+    let kms = aws_sdk_kms::Client::new(conf);
+    let key = kms
+        .create_key()
+        .description("app data")
+        .set_tags(tagged.then(|| {
+            TAGS.iter()
+                .map(|(k, v)| {
+                    aws_sdk_kms::types::Tag::builder()
+                        .tag_key(*k)
+                        .tag_value(*v)
+                        .build()
+                        .unwrap()
+                })
+                .collect()
+        }))
+        .send()
+        .await
+        .unwrap();
+    key.key_metadata().unwrap().key_id().to_string()
+}
+
+/// EC2's long tail: the Elastic IPs (of the NAT gateways) get the cost tags, and
+/// the primary VPC peers with the secondary one (NET-008); the violations leave
+/// the regions unconnected (their VPCs overlap).
+async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setup: Setup) {
+    let tags: Vec<ec2t::Tag> = TAGS
+        .iter()
+        .map(|(k, v)| ec2t::Tag::builder().key(*k).value(*v).build())
+        .collect();
+    for conf in [east, west] {
+        let ec2 = aws_sdk_ec2::Client::new(conf);
+        let eips = ec2.describe_addresses().send().await.unwrap();
+        let ids: Vec<String> = eips
+            .addresses()
+            .iter()
+            .filter_map(|a| a.allocation_id().map(str::to_string))
+            .collect();
+        ec2.create_tags()
+            .set_resources(Some(ids))
+            .set_tags(Some(tags.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    if setup == Setup::Violations {
+        return;
+    }
+    let ec2 = aws_sdk_ec2::Client::new(east);
+    let peering = ec2
+        .create_vpc_peering_connection()
+        .vpc_id(&seeded.vpcs[EAST])
+        .peer_vpc_id(&seeded.vpcs[WEST])
+        .peer_region(WEST)
+        .tag_specifications(
+            ec2t::TagSpecification::builder()
+                .resource_type(ec2t::ResourceType::VpcPeeringConnection)
+                .set_tags(Some(tags))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = peering
+        .vpc_peering_connection()
+        .unwrap()
+        .vpc_peering_connection_id()
+        .unwrap()
+        .to_string();
+    aws_sdk_ec2::Client::new(west)
+        .accept_vpc_peering_connection()
+        .vpc_peering_connection_id(id)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A customer-managed KMS key and a WAFv2 IP set in each region, tagged; the
+/// violations leave the secondary's untagged (TAG-001).
+async fn seed_keys_and_ip_sets(
+    east: &SdkConfig,
+    west: &SdkConfig,
+    setup: Setup,
+    global: &mut Global,
+) {
+    for (conf, region) in [(east, EAST), (west, WEST)] {
+        let tagged = !(setup == Setup::Violations && region == WEST);
+        let key = seed_kms(conf, tagged).await;
+        global.keys.insert(region.to_string(), key);
+        let ip_set = seed_ip_set(conf, tagged).await;
+        global.ip_sets.insert(region.to_string(), ip_set);
+    }
+}
+
+/// An IP set of blocked addresses in each region, tagged; the violations leave the
+/// secondary's untagged (TAG-001). Returns its ID.
+async fn seed_ip_set(conf: &SdkConfig, tagged: bool) -> String {
+    use aws_sdk_wafv2::types as w;
+    let set = aws_sdk_wafv2::Client::new(conf)
+        .create_ip_set()
+        .name("blocked")
+        .scope(w::Scope::Regional)
+        .ip_address_version(w::IpAddressVersion::Ipv4)
+        .addresses("192.0.2.0/24")
+        .set_tags(tagged.then(|| {
+            TAGS.iter()
+                .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
+                .collect()
+        }))
+        .send()
+        .await
+        .unwrap();
+    set.summary().unwrap().id().unwrap().to_string()
+}
+
 async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     let mut seeded = Seeded::default();
     let east = sdk(moto, EAST).await;
@@ -999,6 +1711,11 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
         seed_dax(conf, region, setup).await;
         seed_backup(conf, region, setup, &mut seeded).await;
     }
+    seed_iam(&east, setup).await;
+    seed_cloudfront(&east, setup, &mut seeded.global).await;
+    seed_route53(&east, &west, &seeded.lbs, setup, &mut seeded.global).await;
+    seed_ec2_tail(&east, &west, &seeded, setup).await;
+    seed_keys_and_ip_sets(&east, &west, setup, &mut seeded.global).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1159,8 +1876,7 @@ fn set(items: &[(&str, String)]) -> BTreeSet<(String, String)> {
 }
 
 /// The rules whose data the collectors read completely: on a compliant account they
-/// pass. (WAF-001 also reads CloudFront distributions, not collected yet, so it is
-/// UNKNOWN there; it and SG-001 are checked for their planted failures.)
+/// pass. (SG-001 is checked for its planted failures.)
 const COVERED_RULES: &[&str] = &[
     "NET-001",
     "NET-002",
@@ -1193,6 +1909,23 @@ const COVERED_RULES: &[&str] = &[
     "WAF-003",
     "WAF-004",
     "WAF-005",
+    // IAM (global)
+    "IAM-001",
+    "IAM-002",
+    "IAM-003",
+    "EC2-003",
+    // CloudFront (global) and its web ACLs
+    "CDN-001",
+    "CDN-002",
+    "CDN-003",
+    "CDN-004",
+    "WAF-001",
+    // Route 53 (global)
+    "DNS-001",
+    "DNS-002",
+    "DNS-003",
+    // EC2's long tail: peering
+    "NET-008",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1296,6 +2029,59 @@ async fn compliant_account_has_no_failed_findings() {
             ),
         ])
     );
+    // CloudFront (global): the distribution, and its web ACL in us-east-1.
+    let distribution = format!(
+        "aws_cloudfront_distribution.{ACCOUNT}/{}",
+        seeded.global.distributions.0
+    );
+    for rule in ["CDN-001", "CDN-002", "CDN-003", "CDN-004"] {
+        assert_eq!(only(rule), set(&[(rule, distribution.clone())]));
+    }
+    let edge = addr("aws_wafv2_web_acl", EAST, &seeded.global.edge_acl);
+    for rule in ["WAF-001", "WAF-002", "WAF-003", "WAF-004", "WAF-005"] {
+        let want = if rule == "WAF-001" {
+            &distribution
+        } else {
+            &edge
+        };
+        assert!(
+            only(rule).contains(&(rule.to_string(), want.clone())),
+            "{rule}: {:#?}",
+            only(rule)
+        );
+    }
+    // Route 53 (global): the zone fails over, its PRIMARY records have the health
+    // check.
+    let zone = &seeded.global.zone;
+    let global = |kind: &str, id: &str| format!("{kind}.{ACCOUNT}/{id}");
+    assert_eq!(
+        only("DNS-001"),
+        set(&[("DNS-001", global("aws_route53_zone", zone))])
+    );
+    assert_eq!(
+        only("DNS-003"),
+        set(&[(
+            "DNS-003",
+            global("aws_route53_health_check", &seeded.global.health_check)
+        )])
+    );
+    for name in ["example.com", "www.example.com"] {
+        let primary = global("aws_route53_record", &format!("{zone}_{name}_A_primary"));
+        assert!(only("DNS-002").contains(&("DNS-002".to_string(), primary)));
+    }
+    // KMS: each region's customer-managed key is read in its region (the region
+    // rule has an outcome for it; it is UNKNOWN while other types are not collected).
+    for region in [EAST, WEST] {
+        let key = addr("aws_kms_key", region, &seeded.global.keys[region]);
+        assert!(
+            doc["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["rule_id"] == "GDPR-001" && r["address"] == key.as_str()),
+            "no GDPR-001 outcome for {key}"
+        );
+    }
     // Live mode lists what it does not collect yet as coverage gaps.
     let gaps = doc["coverage_gaps"].as_array().expect("coverage_gaps");
     assert!(
@@ -1399,6 +2185,93 @@ async fn planted_violations_are_the_failed_findings() {
     ]);
     let mut expected = expected;
     expected.extend(data_compute_violations(&seeded));
+    // IAM (global): addresses are <type>.<account>/<id>.
+    let global = |kind: &str, id: &str| format!("{kind}.{ACCOUNT}/{id}");
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("IAM-001", global("aws_iam_policy", "admin-all")),
+            ("IAM-001", global("aws_iam_user_policy", "ci:everything")),
+            ("IAM-002", global("aws_iam_role", "app-ssm")),
+            ("IAM-003", global("aws_iam_role", "github-deploy")),
+        ]))
+        .collect();
+    // CloudFront (global): the legacy distribution.
+    let legacy = global(
+        "aws_cloudfront_distribution",
+        seeded.global.distributions.1.as_deref().unwrap(),
+    );
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("CDN-001", legacy.clone()),
+            ("CDN-002", legacy.clone()),
+            ("CDN-003", legacy.clone()),
+            ("CDN-004", legacy.clone()),
+            ("WAF-001", legacy.clone()),
+        ]))
+        .collect();
+    // Route 53 (global): www without failover, api's PRIMARY without a health check,
+    // the health check every 10 s.
+    let zone = &seeded.global.zone;
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("DNS-001", global("aws_route53_zone", zone)),
+            (
+                "DNS-002",
+                global(
+                    "aws_route53_record",
+                    &format!("{zone}_api.example.com_A_primary"),
+                ),
+            ),
+            (
+                "DNS-003",
+                global("aws_route53_health_check", &seeded.global.health_check),
+            ),
+        ]))
+        .collect();
+    // EC2's long tail: the regions are not peered.
+    let expected: BTreeSet<(String, String)> = expected
+        .into_iter()
+        .chain(set(&[
+            ("NET-008", "region/us-east-1".to_string()),
+            ("NET-008", "region/us-west-2".to_string()),
+        ]))
+        .collect();
+    // TAG-001 on the types of the global services and KMS (TAG-001 as a whole is
+    // not asserted: many of its types are not collected yet): the untagged key,
+    // role and policy.
+    let mine = [
+        "aws_kms_key",
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_iam_instance_profile",
+        "aws_cloudfront_distribution",
+        "aws_route53_zone",
+        "aws_route53_health_check",
+        "aws_wafv2_ip_set",
+    ];
+    let tag_failed: BTreeSet<(String, String)> = failed
+        .iter()
+        .filter(|(r, a)| r == "TAG-001" && mine.iter().any(|t| a.starts_with(&format!("{t}."))))
+        .cloned()
+        .collect();
+    assert_eq!(
+        tag_failed,
+        set(&[
+            (
+                "TAG-001",
+                addr("aws_kms_key", WEST, &seeded.global.keys[WEST])
+            ),
+            ("TAG-001", global("aws_iam_role", "break-glass")),
+            ("TAG-001", global("aws_iam_policy", "admin-all")),
+            (
+                "TAG-001",
+                addr("aws_wafv2_ip_set", WEST, &seeded.global.ip_sets[WEST]),
+            ),
+        ])
+    );
     let covered: BTreeSet<&str> = COVERED_RULES
         .iter()
         .chain(DATA_COMPUTE_RULES)
@@ -2055,4 +2928,58 @@ async fn seed_backup(conf: &SdkConfig, region: &str, setup: Setup, seeded: &mut 
         region.to_string(),
         plan.backup_plan_id().unwrap().to_string(),
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_global_service_is_a_gap_in_every_region() {
+    let Some(moto) = start_moto() else { return };
+    seed(&moto, Setup::Compliant).await;
+    // IAM answers nothing: its endpoint is a closed port.
+    let closed_url = closed_url();
+    let (code, doc, stderr) = live(
+        &[],
+        &[
+            ("AWS_ENDPOINT_URL", &moto.url()),
+            ("AWS_ENDPOINT_URL_IAM", &closed_url),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let unreadable: Vec<(String, serde_json::Value)> = doc["coverage_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["reason"] == "unreadable" && !moto_gap(g))
+        .map(|g| {
+            (
+                g["service"].as_str().unwrap().to_string(),
+                g["region"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unreadable,
+        vec![("iam".to_string(), serde_json::Value::Null)]
+    );
+    // No IAM resource was read: the IAM rules have no outcome, the launch
+    // templates' instance profile is not in the scan, nothing FAILED.
+    let results = doc["results"].as_array().unwrap();
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["rule_id"].as_str().unwrap().starts_with("IAM-")),
+        "IAM outcomes without IAM data"
+    );
+    let ssm: BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r["rule_id"] == "EC2-003")
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(ssm, BTreeSet::from(["UNKNOWN"]));
+    let failed: BTreeSet<_> = with_status(&doc, "FAILED")
+        .into_iter()
+        .filter(|(r, a)| !moto_cannot_pass(r, a))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    // The other global services were read.
+    assert!(rules_with(&doc, "PASSED").contains("CDN-001"));
 }

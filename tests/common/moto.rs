@@ -56,6 +56,8 @@ pub fn start_moto() -> Option<Moto> {
         .port();
     let child = Command::new(&bin)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // AWS managed policies (AmazonSSMManagedInstanceCore, ...) can be attached.
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -3,7 +3,8 @@
 //! and NAT gateways, security groups (the default one as
 //! `aws_default_security_group`) and their rules (`aws_vpc_security_group_*_rule`),
 //! flow logs, EBS encryption by default, instances, volumes and launch templates
-//! (their default version).
+//! (their default version); in the section at the end, the long tail that only the
+//! tag, region and peering rules read.
 //!
 //! Each describe call is one paginated batch for the whole region. A call that
 //! fails leaves its resource types out and records a coverage gap for them; only
@@ -33,6 +34,17 @@ pub(crate) const TYPES: &[&str] = &[
     "aws_instance",
     "aws_ebs_volume",
     "aws_launch_template",
+    // The long tail (the section at the end of this file; default network ACLs
+    // are aws_default_network_acl, as Terraform adopts them).
+    "aws_eip",
+    "aws_network_acl",
+    "aws_default_network_acl",
+    "aws_vpc_endpoint",
+    "aws_vpc_peering_connection",
+    "aws_ec2_transit_gateway",
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ebs_snapshot",
 ];
 
 /// The describe calls of one region (all of them failing is a gap for the service).
@@ -58,6 +70,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         volumes,
         templates,
         versions,
+        tail,
     ) = tokio::join!(
         ctx.pages(
             "ec2:DescribeVpcs",
@@ -114,6 +127,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 .into_paginator()
                 .send()
         ),
+        long_tail(ctx, &c),
     );
     let mut out = Collected::default();
     let mut errors: Vec<CallError> = Vec::new();
@@ -628,7 +642,11 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         Err(e) => failed(&mut out, e, &["aws_launch_template"]),
     }
 
-    if errors.len() == CALLS {
+    let (tail, tail_errors) = tail;
+    out.resources.extend(tail.resources);
+    out.gaps.extend(tail.gaps);
+    errors.extend(tail_errors);
+    if errors.len() == CALLS + TAIL_CALLS {
         // Nothing in the region could be read: one gap for the whole service.
         return Err(errors.swap_remove(0));
     }
@@ -650,4 +668,318 @@ fn permission(p: &aws_sdk_ec2::types::IpPermission) -> Value {
         "self": false,
         "description": "",
     })
+}
+
+// ---------------------------------------------------------------------------
+// The long tail: types only the tag, region and peering rules read (TAG-001,
+// GDPR-001, NET-008): Elastic IPs, network ACLs, VPC endpoints, VPC peering
+// connections, transit gateways and their VPC and peering attachments, and the
+// account's own EBS snapshots. One describe call (paginated where EC2 paginates)
+// per type and region.
+
+/// The long tail's describe calls.
+const TAIL_CALLS: usize = 8;
+
+/// The long tail of one region, and the calls that failed.
+async fn long_tail(ctx: &Ctx, c: &aws_sdk_ec2::Client) -> (Collected, Vec<CallError>) {
+    let (eips, acls, endpoints, peerings, tgws, tgw_vpcs, tgw_peerings, snapshots) = tokio::join!(
+        ctx.call("ec2:DescribeAddresses", c.describe_addresses().send()),
+        ctx.pages(
+            "ec2:DescribeNetworkAcls",
+            c.describe_network_acls().into_paginator().send()
+        ),
+        ctx.pages(
+            "ec2:DescribeVpcEndpoints",
+            c.describe_vpc_endpoints().into_paginator().send()
+        ),
+        ctx.pages(
+            "ec2:DescribeVpcPeeringConnections",
+            c.describe_vpc_peering_connections().into_paginator().send()
+        ),
+        ctx.pages(
+            "ec2:DescribeTransitGateways",
+            c.describe_transit_gateways().into_paginator().send()
+        ),
+        ctx.pages(
+            "ec2:DescribeTransitGatewayVpcAttachments",
+            c.describe_transit_gateway_vpc_attachments()
+                .into_paginator()
+                .send()
+        ),
+        ctx.pages(
+            "ec2:DescribeTransitGatewayPeeringAttachments",
+            c.describe_transit_gateway_peering_attachments()
+                .into_paginator()
+                .send()
+        ),
+        ctx.pages(
+            "ec2:DescribeSnapshots",
+            c.describe_snapshots()
+                .owner_ids("self")
+                .into_paginator()
+                .send()
+        ),
+    );
+    let mut out = Collected::default();
+    let mut errors = Vec::new();
+    let mut failed = |out: &mut Collected, e: CallError, types: &[&str]| {
+        out.partial(ctx, "ec2", types, &e);
+        errors.push(e);
+    };
+    let gone = |state: Option<&str>| {
+        matches!(
+            state,
+            Some("deleted" | "deleting" | "rejected" | "failed" | "expired" | "failing")
+        )
+    };
+
+    match eips {
+        Ok(o) => {
+            for a in o.addresses() {
+                let Some(id) = a.allocation_id() else {
+                    continue;
+                };
+                out.resources.push(ctx.resource(
+                    "aws_eip",
+                    id,
+                    json!({
+                        "id": id,
+                        "allocation_id": id,
+                        "arn": ctx.arn("ec2", &format!("elastic-ip/{id}")),
+                        "domain": a.domain().map(|d| d.as_str()),
+                        "public_ip": a.public_ip(),
+                        "association_id": a.association_id(),
+                        "instance": a.instance_id(),
+                        "network_interface": a.network_interface_id(),
+                        "network_border_group": a.network_border_group(),
+                        "tags": tags(a.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_eip"]),
+    }
+
+    match acls {
+        Ok(pages) => {
+            for n in pages.iter().flat_map(|p| p.network_acls()) {
+                let Some(id) = n.network_acl_id() else {
+                    continue;
+                };
+                let kind = if n.is_default() == Some(true) {
+                    "aws_default_network_acl"
+                } else {
+                    "aws_network_acl"
+                };
+                out.resources.push(ctx.resource(
+                    kind,
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": ctx.arn("ec2", &format!("network-acl/{id}")),
+                        "vpc_id": n.vpc_id(),
+                        "owner_id": n.owner_id(),
+                        "subnet_ids": n.associations().iter().filter_map(|a| a.subnet_id()).collect::<Vec<_>>(),
+                        "tags": tags(n.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_network_acl", "aws_default_network_acl"]),
+    }
+
+    match endpoints {
+        Ok(pages) => {
+            for v in pages.iter().flat_map(|p| p.vpc_endpoints()) {
+                let Some(id) = v.vpc_endpoint_id() else {
+                    continue;
+                };
+                if gone(
+                    v.state()
+                        .map(|s| s.as_str())
+                        .map(|s| s.to_ascii_lowercase())
+                        .as_deref(),
+                ) {
+                    continue;
+                }
+                out.resources.push(ctx.resource(
+                    "aws_vpc_endpoint",
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": ctx.arn("ec2", &format!("vpc-endpoint/{id}")),
+                        "vpc_id": v.vpc_id(),
+                        "service_name": v.service_name(),
+                        "vpc_endpoint_type": v.vpc_endpoint_type().map(|t| t.as_str()),
+                        "route_table_ids": v.route_table_ids(),
+                        "subnet_ids": v.subnet_ids(),
+                        "security_group_ids": v.groups().iter().filter_map(|g| g.group_id()).collect::<Vec<_>>(),
+                        "private_dns_enabled": v.private_dns_enabled(),
+                        "policy": v.policy_document(),
+                        "owner_id": v.owner_id(),
+                        "tags": tags(v.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_vpc_endpoint"]),
+    }
+
+    match peerings {
+        Ok(pages) => {
+            for p in pages.iter().flat_map(|p| p.vpc_peering_connections()) {
+                let Some(id) = p.vpc_peering_connection_id() else {
+                    continue;
+                };
+                let requester = p.requester_vpc_info();
+                let accepter = p.accepter_vpc_info();
+                // Listed in both regions: the connection is the requester's (the
+                // accepter side is Terraform's aws_vpc_peering_connection_accepter).
+                if requester
+                    .and_then(|r| r.region())
+                    .is_some_and(|r| r != ctx.region)
+                    || gone(p.status().and_then(|s| s.code()).map(|c| c.as_str()))
+                {
+                    continue;
+                }
+                out.resources.push(ctx.resource(
+                    "aws_vpc_peering_connection",
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": ctx.arn("ec2", &format!("vpc-peering-connection/{id}")),
+                        "vpc_id": requester.and_then(|r| r.vpc_id()),
+                        "peer_vpc_id": accepter.and_then(|a| a.vpc_id()),
+                        "peer_owner_id": accepter.and_then(|a| a.owner_id()),
+                        "peer_region": accepter.and_then(|a| a.region()),
+                        "accept_status": p.status().and_then(|s| s.code()).map(|c| c.as_str()),
+                        "tags": tags(p.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_vpc_peering_connection"]),
+    }
+
+    match tgws {
+        Ok(pages) => {
+            for t in pages.iter().flat_map(|p| p.transit_gateways()) {
+                let Some(id) = t.transit_gateway_id() else {
+                    continue;
+                };
+                if gone(t.state().map(|s| s.as_str())) {
+                    continue;
+                }
+                out.resources.push(ctx.resource(
+                    "aws_ec2_transit_gateway",
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": t.transit_gateway_arn(),
+                        "description": t.description(),
+                        "owner_id": t.owner_id(),
+                        "amazon_side_asn": t.options().and_then(|o| o.amazon_side_asn()),
+                        "tags": tags(t.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_ec2_transit_gateway"]),
+    }
+
+    match tgw_vpcs {
+        Ok(pages) => {
+            for a in pages
+                .iter()
+                .flat_map(|p| p.transit_gateway_vpc_attachments())
+            {
+                let Some(id) = a.transit_gateway_attachment_id() else {
+                    continue;
+                };
+                if gone(a.state().map(|s| s.as_str())) {
+                    continue;
+                }
+                out.resources.push(ctx.resource(
+                    "aws_ec2_transit_gateway_vpc_attachment",
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": ctx.arn("ec2", &format!("transit-gateway-attachment/{id}")),
+                        "transit_gateway_id": a.transit_gateway_id(),
+                        "vpc_id": a.vpc_id(),
+                        "vpc_owner_id": a.vpc_owner_id(),
+                        "subnet_ids": a.subnet_ids(),
+                        "tags": tags(a.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_ec2_transit_gateway_vpc_attachment"]),
+    }
+
+    match tgw_peerings {
+        Ok(pages) => {
+            for a in pages
+                .iter()
+                .flat_map(|p| p.transit_gateway_peering_attachments())
+            {
+                let Some(id) = a.transit_gateway_attachment_id() else {
+                    continue;
+                };
+                let requester = a.requester_tgw_info();
+                let accepter = a.accepter_tgw_info();
+                // The attachment is the requester's (the accepter side is
+                // Terraform's aws_ec2_transit_gateway_peering_attachment_accepter).
+                if requester
+                    .and_then(|r| r.region())
+                    .is_some_and(|r| r != ctx.region)
+                    || gone(a.state().map(|s| s.as_str()))
+                {
+                    continue;
+                }
+                out.resources.push(ctx.resource(
+                    "aws_ec2_transit_gateway_peering_attachment",
+                    id,
+                    json!({
+                        "id": id,
+                        "arn": ctx.arn("ec2", &format!("transit-gateway-attachment/{id}")),
+                        "transit_gateway_id": requester.and_then(|r| r.transit_gateway_id()),
+                        "peer_transit_gateway_id": accepter.and_then(|r| r.transit_gateway_id()),
+                        "peer_account_id": accepter.and_then(|r| r.owner_id()),
+                        "peer_region": accepter.and_then(|r| r.region()),
+                        "tags": tags(a.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_ec2_transit_gateway_peering_attachment"]),
+    }
+
+    match snapshots {
+        Ok(pages) => {
+            for s in pages.iter().flat_map(|p| p.snapshots()) {
+                let Some(id) = s.snapshot_id() else {
+                    continue;
+                };
+                out.resources.push(ctx.resource(
+                    "aws_ebs_snapshot",
+                    id,
+                    json!({
+                        "id": id,
+                        // Snapshot ARNs have no account.
+                        "arn": format!("arn:{}:ec2:{}::snapshot/{id}", crate::model::partition(&ctx.region), ctx.region),
+                        "volume_id": s.volume_id(),
+                        "encrypted": s.encrypted(),
+                        "kms_key_id": s.kms_key_id(),
+                        "volume_size": s.volume_size(),
+                        "description": s.description(),
+                        "owner_id": s.owner_id(),
+                        "tags": tags(s.tags()),
+                    }),
+                ));
+            }
+        }
+        Err(e) => failed(&mut out, e, &["aws_ebs_snapshot"]),
+    }
+    (out, errors)
 }

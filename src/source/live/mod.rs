@@ -9,7 +9,8 @@
 //!   [`crate::model::index::add_value_references`] (an attribute whose value is
 //!   another resource's `id` or `arn`).
 //! - Regions are read concurrently (tokio), with at most [`MAX_IN_FLIGHT`] requests
-//!   at once; global services (the S3 bucket list, STS) once. Every paginated API
+//!   at once; global services (the S3 bucket list, STS, IAM, CloudFront, Route 53)
+//!   once. Every paginated API
 //!   goes through the SDK's paginators; throttling is retried by the SDK (adaptive
 //!   retry mode).
 //! - What cannot be read becomes a [`Gap`]; see [`crate::coverage`].
@@ -21,6 +22,7 @@
 mod appautoscaling;
 mod autoscaling;
 mod backup;
+mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -31,7 +33,10 @@ mod elasticache;
 mod elb;
 mod elbv2;
 mod guardduty;
+mod iam;
+mod kms;
 mod logs;
+mod route53;
 mod s3;
 mod secretsmanager;
 mod securityhub;
@@ -69,6 +74,14 @@ pub const OPERATIONS: &[&str] = &[
     "ec2:DescribeVolumes",
     "ec2:DescribeLaunchTemplates",
     "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeAddresses",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeVpcPeeringConnections",
+    "ec2:DescribeTransitGateways",
+    "ec2:DescribeTransitGatewayVpcAttachments",
+    "ec2:DescribeTransitGatewayPeeringAttachments",
+    "ec2:DescribeSnapshots",
     "s3:ListAllMyBuckets",
     "s3:GetBucketLocation",
     "s3:GetEncryptionConfiguration",
@@ -88,6 +101,7 @@ pub const OPERATIONS: &[&str] = &[
     "wafv2:ListTagsForResource",
     "wafv2:ListLoggingConfigurations",
     "wafv2:GetWebACLForResource",
+    "wafv2:ListIPSets",
     "logs:DescribeLogGroups",
     "config:DescribeConfigurationRecorders",
     "config:DescribeConfigurationRecorderStatus",
@@ -120,6 +134,21 @@ pub const OPERATIONS: &[&str] = &[
     "backup:ListBackupSelections",
     "backup:GetBackupSelection",
     "backup:ListTags",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:ListInstanceProfiles",
+    "iam:ListPolicyTags",
+    "iam:GetInstanceProfile",
+    "cloudfront:ListDistributions",
+    "cloudfront:GetDistribution",
+    "cloudfront:ListTagsForResource",
+    "route53:ListHostedZones",
+    "route53:GetHostedZone",
+    "route53:ListResourceRecordSets",
+    "route53:ListHealthChecks",
+    "route53:ListTagsForResources",
+    "kms:ListKeys",
+    "kms:DescribeKey",
+    "kms:ListResourceTags",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -151,6 +180,15 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_instance",
     "aws_ebs_volume",
     "aws_launch_template",
+    "aws_eip",
+    "aws_network_acl",
+    "aws_default_network_acl",
+    "aws_vpc_endpoint",
+    "aws_vpc_peering_connection",
+    "aws_ec2_transit_gateway",
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ebs_snapshot",
     // s3
     "aws_s3_bucket",
     "aws_s3_bucket_server_side_encryption_configuration",
@@ -167,10 +205,11 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_lb_target_group",
     "aws_alb_target_group",
     "aws_elb",
-    // wafv2 (regional)
+    // wafv2 (regional, and CloudFront's through the cloudfront task)
     "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_association",
     "aws_wafv2_web_acl_logging_configuration",
+    "aws_wafv2_ip_set",
     // logs, config, cloudtrail
     "aws_cloudwatch_log_group",
     "aws_config_configuration_recorder",
@@ -207,6 +246,24 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_backup_vault",
     "aws_backup_plan",
     "aws_backup_selection",
+    // iam (global; attachments are the roles' managed_policy_arns)
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_instance_profile",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_iam_role_policy_attachments_exclusive",
+    // cloudfront (global; its web ACLs are wafv2's types, read in us-east-1)
+    "aws_cloudfront_distribution",
+    // kms (customer-managed keys)
+    "aws_kms_key",
+    // route53 (global)
+    "aws_route53_zone",
+    "aws_route53_record",
+    "aws_route53_health_check",
     // Plan-only: data sources and documents that are not resources in an account.
     "aws_iam_policy_document",
 ];
@@ -483,6 +540,17 @@ impl Collected {
             reason: GapReason::Unreadable,
         });
     }
+
+    /// [`Collected::partial`] for a global service: the gap has no region.
+    pub fn partial_global(&mut self, service: &str, types: &[&str], e: &CallError) {
+        self.gaps.push(Gap {
+            service: service.to_string(),
+            region: None,
+            resource_types: types.iter().map(|t| t.to_string()).collect(),
+            error: e.gap_text(),
+            reason: GapReason::Unreadable,
+        });
+    }
 }
 
 type TaskResult = (Task, Result<Collected, CallError>);
@@ -584,6 +652,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("elasticache", elasticache::TYPES),
             ("dax", dax::TYPES),
             ("backup", backup::TYPES),
+            ("kms", kms::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -592,11 +661,18 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             });
         }
     }
-    tasks.push(Task {
-        service: "s3",
-        region: None,
-        types: s3::TYPES,
-    });
+    for (service, types) in [
+        ("s3", s3::TYPES),
+        ("iam", iam::TYPES),
+        ("cloudfront", cloudfront::TYPES),
+        ("route53", route53::TYPES),
+    ] {
+        tasks.push(Task {
+            service,
+            region: None,
+            types,
+        });
+    }
 
     let progress = progress_bar(opts.progress, tasks.len() as u64);
     let results: Arc<Mutex<Vec<TaskResult>>> = Arc::default();
@@ -625,7 +701,11 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "elasticache" => elasticache::collect(&ctx).await,
                 "dax" => dax::collect(&ctx).await,
                 "backup" => backup::collect(&ctx).await,
+                "kms" => kms::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
+                "iam" => iam::collect(&ctx).await,
+                "cloudfront" => cloudfront::collect(&ctx).await,
+                "route53" => route53::collect(&ctx).await,
                 other => unreachable!("no collector for {other}"),
             };
             progress.set_message(format!(
@@ -673,6 +753,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
     }
     secretsmanager::join_replicas(&mut resources);
     dynamodb::join_replicas(&mut resources);
+    iam::join_profiles(&mut resources);
     // Buckets first: split S3 resources share their bucket's `id`, and the first
     // resource with an id is the one value joins point at.
     resources
@@ -778,6 +859,16 @@ pub fn service_of(kind: &str) -> &str {
         ("aws_s3_", "s3"),
         ("aws_guardduty_", "guardduty"),
         ("aws_securityhub_", "securityhub"),
+        ("aws_acm_", "acm"),
+        ("aws_db_", "rds"),
+        ("aws_rds_", "rds"),
+        ("aws_efs_", "elasticfilesystem"),
+        ("aws_kinesis_firehose_", "firehose"),
+        ("aws_kinesis_", "kinesis"),
+        ("aws_lambda_", "lambda"),
+        ("aws_sns_", "sns"),
+        ("aws_sqs_", "sqs"),
+        ("aws_synthetics_", "synthetics"),
     ];
     for (prefix, service) in PREFIXES {
         if kind.starts_with(prefix) {

@@ -25,6 +25,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("elasticache.rs", include_str!("elasticache.rs")),
     ("dax.rs", include_str!("dax.rs")),
     ("backup.rs", include_str!("backup.rs")),
+    ("iam.rs", include_str!("iam.rs")),
+    ("cloudfront.rs", include_str!("cloudfront.rs")),
+    ("route53.rs", include_str!("route53.rs")),
+    ("kms.rs", include_str!("kms.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
@@ -113,9 +117,10 @@ fn uncollected_types_become_one_gap_per_service() {
         "X-001".into(),
         [
             "aws_vpc",
-            "aws_cloudfront_distribution",
             "aws_cloudfront_origin_access_control",
             "aws_synthetics_canary",
+            "aws_cloudfront_origin_access_identity",
+            "aws_dynamodb_table",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -137,11 +142,26 @@ fn uncollected_types_become_one_gap_per_service() {
             (
                 "cloudfront",
                 vec![
-                    "aws_cloudfront_distribution",
-                    "aws_cloudfront_origin_access_control"
+                    "aws_cloudfront_origin_access_control",
+                    "aws_cloudfront_origin_access_identity"
                 ]
             ),
-            ("ec2", vec!["aws_synthetics_canary"]),
+            ("synthetics", vec!["aws_synthetics_canary"]),
         ]
     );
+}
+
+#[test]
+fn services_of_uncollected_types() {
+    for (kind, service) in [
+        ("aws_lambda_function", "lambda"),
+        ("aws_db_instance", "rds"),
+        ("aws_rds_cluster", "rds"),
+        ("aws_kinesis_firehose_delivery_stream", "firehose"),
+        ("aws_kinesis_stream", "kinesis"),
+        ("aws_sns_topic", "sns"),
+        ("aws_eip", "ec2"),
+    ] {
+        assert_eq!(super::service_of(kind), service, "{kind}");
+    }
 }

@@ -1,7 +1,10 @@
 //! WAFv2 (regional web ACLs): `aws_wafv2_web_acl` with its rules as `rule_json`
 //! (the API's JSON shape, which the rules read as Terraform's `rule_json`), and
-//! `aws_wafv2_web_acl_logging_configuration`. The associations with load balancers
-//! are read per load balancer by the ELBv2 collector ([`association`]).
+//! `aws_wafv2_web_acl_logging_configuration`, and `aws_wafv2_ip_set` (for the tag
+//! rule). The associations with load balancers
+//! are read per load balancer by the ELBv2 collector ([`association`]). The web
+//! ACLs of CloudFront scope are read the same way, once, by the CloudFront
+//! collector ([`collect_scope`] in us-east-1).
 //!
 //! List calls are paginated by hand (WAFv2 has markers but no SDK paginators);
 //! GetWebACL and the tags are per web ACL (there is no batch read of rules).
@@ -14,9 +17,16 @@ use aws_sdk_wafv2::types::{Scope, Statement};
 pub(crate) const TYPES: &[&str] = &[
     "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_logging_configuration",
+    "aws_wafv2_ip_set",
 ];
 
 pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
+    collect_scope(ctx, Scope::Regional).await
+}
+
+/// The web ACLs and logging configurations of one scope (`Regional` in the
+/// context's region, `Cloudfront` in us-east-1).
+pub(crate) async fn collect_scope(ctx: &Ctx, scope: Scope) -> Result<Collected, CallError> {
     let client = aws_sdk_wafv2::Client::new(&ctx.sdk);
     let mut out = Collected::default();
     let mut summaries = Vec::new();
@@ -27,7 +37,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:ListWebACLs",
                 client
                     .list_web_acls()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .set_next_marker(marker.clone())
                     .send(),
             )
@@ -47,7 +57,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:GetWebACL",
                 client
                     .get_web_acl()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .id(id)
                     .name(name)
                     .send()
@@ -80,7 +90,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "id": id,
                 "arn": acl.arn(),
                 "name": name,
-                "scope": "REGIONAL",
+                "scope": scope.as_str(),
                 "default_action": default_action,
                 "rule_json": Value::Array(rules).to_string(),
                 "tags": tags.as_ref().ok().and_then(|t| t.tag_info_for_resource()).map(|t| {
@@ -95,6 +105,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         out.resources.push(r);
     }
 
+    ip_sets(ctx, &client, &scope, &mut out).await;
+
     let mut marker: Option<String> = None;
     loop {
         let page = ctx
@@ -102,7 +114,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "wafv2:ListLoggingConfigurations",
                 client
                     .list_logging_configurations()
-                    .scope(Scope::Regional)
+                    .scope(scope.clone())
                     .set_next_marker(marker.clone())
                     .send(),
             )
@@ -136,6 +148,66 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
         }
     }
     Ok(out)
+}
+
+/// The IP sets of a scope as `aws_wafv2_ip_set` (only the tag rule reads them: the
+/// list and the tags, one call per set; the addresses, which need GetIPSet per set,
+/// are not read).
+async fn ip_sets(ctx: &Ctx, client: &aws_sdk_wafv2::Client, scope: &Scope, out: &mut Collected) {
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call(
+                "wafv2:ListIPSets",
+                client
+                    .list_ip_sets()
+                    .scope(scope.clone())
+                    .set_next_marker(marker.clone())
+                    .send(),
+            )
+            .await;
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => {
+                out.partial(ctx, "wafv2", &["aws_wafv2_ip_set"], &e);
+                return;
+            }
+        };
+        for s in page.ip_sets() {
+            let (Some(id), Some(arn)) = (s.id(), s.arn()) else {
+                continue;
+            };
+            let tags = ctx
+                .call(
+                    "wafv2:ListTagsForResource",
+                    client.list_tags_for_resource().resource_arn(arn).send(),
+                )
+                .await;
+            let mut r = ctx.resource(
+                "aws_wafv2_ip_set",
+                id,
+                json!({
+                    "id": id,
+                    "arn": arn,
+                    "name": s.name(),
+                    "description": s.description(),
+                    "scope": scope.as_str(),
+                    "tags": tags.as_ref().ok().and_then(|t| t.tag_info_for_resource()).map(|t| {
+                        tag_map(t.tag_list().iter().map(|t| (Some(t.key()), Some(t.value()))))
+                    }),
+                }),
+            );
+            if let Err(e) = tags {
+                r.unknown = vec!["tags".into(), "tags_all".into()];
+                out.partial(ctx, "wafv2", &[], &e);
+            }
+            out.resources.push(r);
+        }
+        marker = page.next_marker().map(str::to_string);
+        if marker.is_none() || page.ip_sets().is_empty() {
+            break;
+        }
+    }
 }
 
 /// The web ACL associated with a regional resource (a load balancer), if any.
