@@ -656,14 +656,40 @@ async fn seed_waf(conf: &SdkConfig, region: &str, lb: &str, setup: Setup) -> Str
     use aws_sdk_wafv2::types as w;
     let violation = setup == Setup::Violations && region == WEST;
     let waf = aws_sdk_wafv2::Client::new(conf);
-    let visibility = |name: &str| {
-        w::VisibilityConfig::builder()
-            .sampled_requests_enabled(true)
-            .cloud_watch_metrics_enabled(true)
-            .metric_name(name)
-            .build()
-            .unwrap()
-    };
+    let (arn, id) = create_web_acl(
+        &waf,
+        &format!("web-{region}"),
+        w::Scope::Regional,
+        waf_rules(violation),
+    )
+    .await;
+    if !violation {
+        waf.associate_web_acl()
+            .web_acl_arn(&arn)
+            .resource_arn(lb)
+            .send()
+            .await
+            .unwrap();
+        log_web_acl(&waf, &arn, region, "web").await;
+    }
+    id
+}
+
+/// A web ACL rule's visibility settings.
+fn waf_visibility(name: &str) -> aws_sdk_wafv2::types::VisibilityConfig {
+    aws_sdk_wafv2::types::VisibilityConfig::builder()
+        .sampled_requests_enabled(true)
+        .cloud_watch_metrics_enabled(true)
+        .metric_name(name)
+        .build()
+        .unwrap()
+}
+
+/// The architecture's web ACL rules: AWS's SQL injection and common rule sets
+/// enforced and a blocking rate-based rule; `weak`: only the rate-based rule, and
+/// counting.
+fn waf_rules(weak: bool) -> Vec<aws_sdk_wafv2::types::Rule> {
+    use aws_sdk_wafv2::types as w;
     let managed = |name: &str, priority: i32| {
         w::Rule::builder()
             .name(name)
@@ -684,11 +710,11 @@ async fn seed_waf(conf: &SdkConfig, region: &str, lb: &str, setup: Setup) -> Str
                     .none(w::NoneAction::builder().build())
                     .build(),
             )
-            .visibility_config(visibility(name))
+            .visibility_config(waf_visibility(name))
             .build()
             .unwrap()
     };
-    let rate_action = if violation {
+    let rate_action = if weak {
         w::RuleAction::builder()
             .count(w::CountAction::builder().build())
             .build()
@@ -712,10 +738,10 @@ async fn seed_waf(conf: &SdkConfig, region: &str, lb: &str, setup: Setup) -> Str
                 .build(),
         )
         .action(rate_action)
-        .visibility_config(visibility("rate"))
+        .visibility_config(waf_visibility("rate"))
         .build()
         .unwrap();
-    let rules = if violation {
+    if weak {
         vec![rate]
     } else {
         vec![
@@ -723,18 +749,28 @@ async fn seed_waf(conf: &SdkConfig, region: &str, lb: &str, setup: Setup) -> Str
             managed("AWSManagedRulesCommonRuleSet", 2),
             rate,
         ]
-    };
+    }
+}
+
+/// A web ACL with `rules` and the architecture's tags: its ARN and ID.
+async fn create_web_acl(
+    waf: &aws_sdk_wafv2::Client,
+    name: &str,
+    scope: aws_sdk_wafv2::types::Scope,
+    rules: Vec<aws_sdk_wafv2::types::Rule>,
+) -> (String, String) {
+    use aws_sdk_wafv2::types as w;
     let acl = waf
         .create_web_acl()
-        .name(format!("web-{region}"))
-        .scope(w::Scope::Regional)
+        .name(name)
+        .scope(scope)
         .default_action(
             w::DefaultAction::builder()
                 .allow(w::AllowAction::builder().build())
                 .build(),
         )
         .set_rules(Some(rules))
-        .visibility_config(visibility("web"))
+        .visibility_config(waf_visibility(name))
         .set_tags(Some(
             TAGS.iter()
                 .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
@@ -744,29 +780,27 @@ async fn seed_waf(conf: &SdkConfig, region: &str, lb: &str, setup: Setup) -> Str
         .await
         .unwrap();
     let summary = acl.summary().unwrap();
-    let arn = summary.arn().unwrap().to_string();
-    if !violation {
-        waf.associate_web_acl()
-            .web_acl_arn(&arn)
-            .resource_arn(lb)
-            .send()
-            .await
-            .unwrap();
-        waf.put_logging_configuration()
-            .logging_configuration(
-                w::LoggingConfiguration::builder()
-                    .resource_arn(&arn)
-                    .log_destination_configs(format!(
-                        "arn:aws:logs:{region}:{ACCOUNT}:log-group:aws-waf-logs-web"
-                    ))
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
-    }
-    summary.id().unwrap().to_string()
+    (
+        summary.arn().unwrap().to_string(),
+        summary.id().unwrap().to_string(),
+    )
+}
+
+/// Logs a web ACL to the log group `aws-waf-logs-<name>` of `region`.
+async fn log_web_acl(waf: &aws_sdk_wafv2::Client, arn: &str, region: &str, name: &str) {
+    waf.put_logging_configuration()
+        .logging_configuration(
+            aws_sdk_wafv2::types::LoggingConfiguration::builder()
+                .resource_arn(arn)
+                .log_destination_configs(format!(
+                    "arn:aws:logs:{region}:{ACCOUNT}:log-group:aws-waf-logs-{name}"
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 /// The address part of a load balancing ARN: `app/web/50dc6c495c0c9188`.
@@ -1158,99 +1192,15 @@ async fn seed_iam(conf: &SdkConfig, setup: Setup) {
 /// A CloudFront-scope web ACL (us-east-1) blocking SQL injection and XSS (the
 /// common rule set), rate-limited, logged; the ARN.
 async fn seed_cloudfront_acl(conf: &SdkConfig) -> String {
-    use aws_sdk_wafv2::types as w;
     let waf = aws_sdk_wafv2::Client::new(conf);
-    let visibility = |name: &str| {
-        w::VisibilityConfig::builder()
-            .sampled_requests_enabled(true)
-            .cloud_watch_metrics_enabled(true)
-            .metric_name(name)
-            .build()
-            .unwrap()
-    };
-    let managed = |name: &str, priority: i32| {
-        w::Rule::builder()
-            .name(name)
-            .priority(priority)
-            .statement(
-                w::Statement::builder()
-                    .managed_rule_group_statement(
-                        w::ManagedRuleGroupStatement::builder()
-                            .vendor_name("AWS")
-                            .name(name)
-                            .build()
-                            .unwrap(),
-                    )
-                    .build(),
-            )
-            .override_action(
-                w::OverrideAction::builder()
-                    .none(w::NoneAction::builder().build())
-                    .build(),
-            )
-            .visibility_config(visibility(name))
-            .build()
-            .unwrap()
-    };
-    let rate = w::Rule::builder()
-        .name("rate")
-        .priority(3)
-        .statement(
-            w::Statement::builder()
-                .rate_based_statement(
-                    w::RateBasedStatement::builder()
-                        .limit(2000)
-                        .aggregate_key_type(w::RateBasedStatementAggregateKeyType::Ip)
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
-        .action(
-            w::RuleAction::builder()
-                .block(w::BlockAction::builder().build())
-                .build(),
-        )
-        .visibility_config(visibility("rate"))
-        .build()
-        .unwrap();
-    let acl = waf
-        .create_web_acl()
-        .name("edge")
-        .scope(w::Scope::Cloudfront)
-        .default_action(
-            w::DefaultAction::builder()
-                .allow(w::AllowAction::builder().build())
-                .build(),
-        )
-        .set_rules(Some(vec![
-            managed("AWSManagedRulesSQLiRuleSet", 1),
-            managed("AWSManagedRulesCommonRuleSet", 2),
-            rate,
-        ]))
-        .visibility_config(visibility("edge"))
-        .set_tags(Some(
-            TAGS.iter()
-                .map(|(k, v)| w::Tag::builder().key(*k).value(*v).build().unwrap())
-                .collect(),
-        ))
-        .send()
-        .await
-        .unwrap();
-    let arn = acl.summary().unwrap().arn().unwrap().to_string();
-    waf.put_logging_configuration()
-        .logging_configuration(
-            w::LoggingConfiguration::builder()
-                .resource_arn(&arn)
-                .log_destination_configs(format!(
-                    "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-edge"
-                ))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let (arn, _) = create_web_acl(
+        &waf,
+        "edge",
+        aws_sdk_wafv2::types::Scope::Cloudfront,
+        waf_rules(false),
+    )
+    .await;
+    log_web_acl(&waf, &arn, EAST, "edge").await;
     arn
 }
 
