@@ -1604,6 +1604,45 @@ async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setu
 
 /// A customer-managed KMS key and a WAFv2 IP set in each region, tagged; the
 /// violations leave the secondary's untagged (TAG-001).
+/// An SNS topic and an SQS queue in each region, with the architecture's tags. The
+/// violation: an untagged topic, `ic-untagged`, in the primary region. (TAG-001's
+/// types do not include queues; GDPR-001's do.)
+async fn seed_messaging(east: &SdkConfig, west: &SdkConfig, setup: Setup) {
+    for (conf, region) in [(east, EAST), (west, WEST)] {
+        let sns = aws_sdk_sns::Client::new(conf);
+        sns.create_topic()
+            .name("alerts")
+            .set_tags(Some(
+                TAGS.iter()
+                    .map(|(k, v)| {
+                        aws_sdk_sns::types::Tag::builder()
+                            .key(*k)
+                            .value(*v)
+                            .build()
+                            .unwrap()
+                    })
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+        let sqs = aws_sdk_sqs::Client::new(conf);
+        sqs.create_queue()
+            .queue_name("jobs")
+            .set_tags(Some(
+                TAGS.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+        if setup == Setup::Violations && region == EAST {
+            sns.create_topic().name("ic-untagged").send().await.unwrap();
+        }
+    }
+}
+
 async fn seed_keys_and_ip_sets(
     east: &SdkConfig,
     west: &SdkConfig,
@@ -1666,6 +1705,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_route53(&east, &west, &seeded.lbs, setup, &mut seeded.global).await;
     seed_ec2_tail(&east, &west, &seeded, setup).await;
     seed_keys_and_ip_sets(&east, &west, setup, &mut seeded.global).await;
+    seed_messaging(&east, &west, setup).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1924,8 +1964,16 @@ async fn compliant_account_has_no_failed_findings() {
     ];
     assert_eq!(only("S3-002"), set(&buckets));
     // Per-resource rules judge what was read, whatever types are not collected.
-    for rule in ["TAG-001", "GDPR-001"] {
-        for (_, bucket) in &buckets {
+    let topics: Vec<String> = [EAST, WEST]
+        .iter()
+        .map(|r| addr("aws_sns_topic", r, "alerts"))
+        .collect();
+    let queues: Vec<String> = [EAST, WEST]
+        .iter()
+        .map(|r| addr("aws_sqs_queue", r, "jobs"))
+        .collect();
+    for (rule, also) in [("TAG-001", &topics), ("GDPR-001", &queues)] {
+        for bucket in buckets.iter().map(|(_, b)| b).chain(&topics).chain(also) {
             assert!(
                 passed.contains(&(rule.to_string(), bucket.clone())),
                 "{rule} on {bucket}"
@@ -2193,6 +2241,7 @@ async fn planted_violations_are_the_failed_findings() {
     // not asserted: many of its types are not collected yet): the untagged key,
     // role and policy.
     let mine = [
+        "aws_sns_topic",
         "aws_kms_key",
         "aws_iam_role",
         "aws_iam_policy",
@@ -2215,6 +2264,7 @@ async fn planted_violations_are_the_failed_findings() {
                 addr("aws_kms_key", WEST, &seeded.global.keys[WEST])
             ),
             ("TAG-001", global("aws_iam_role", "break-glass")),
+            ("TAG-001", addr("aws_sns_topic", EAST, "ic-untagged")),
             ("TAG-001", global("aws_iam_policy", "admin-all")),
             (
                 "TAG-001",

@@ -40,6 +40,8 @@ mod route53;
 mod s3;
 mod secretsmanager;
 mod securityhub;
+mod sns;
+mod sqs;
 mod sts;
 mod wafv2;
 
@@ -149,6 +151,10 @@ pub const OPERATIONS: &[&str] = &[
     "kms:ListKeys",
     "kms:DescribeKey",
     "kms:ListResourceTags",
+    "sns:ListTopics",
+    "sns:ListTagsForResource",
+    "sqs:ListQueues",
+    "sqs:ListQueueTags",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -260,6 +266,9 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_cloudfront_distribution",
     // kms (customer-managed keys)
     "aws_kms_key",
+    // sns, sqs (for the tag and region rules)
+    "aws_sns_topic",
+    "aws_sqs_queue",
     // route53 (global)
     "aws_route53_zone",
     "aws_route53_record",
@@ -653,6 +662,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("dax", dax::TYPES),
             ("backup", backup::TYPES),
             ("kms", kms::TYPES),
+            ("sns", sns::TYPES),
+            ("sqs", sqs::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -702,6 +713,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "dax" => dax::collect(&ctx).await,
                 "backup" => backup::collect(&ctx).await,
                 "kms" => kms::collect(&ctx).await,
+                "sns" => sns::collect(&ctx).await,
+                "sqs" => sqs::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,

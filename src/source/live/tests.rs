@@ -29,6 +29,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("cloudfront.rs", include_str!("cloudfront.rs")),
     ("route53.rs", include_str!("route53.rs")),
     ("kms.rs", include_str!("kms.rs")),
+    ("sns.rs", include_str!("sns.rs")),
+    ("sqs.rs", include_str!("sqs.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
