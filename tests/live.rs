@@ -1643,6 +1643,84 @@ async fn seed_messaging(east: &SdkConfig, west: &SdkConfig, setup: Setup) {
     }
 }
 
+/// An RDS instance, an Aurora cluster and an EFS file system in each region, with
+/// the architecture's tags. The violation: an untagged instance, `ic-untagged`, in
+/// the primary region.
+async fn seed_databases(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setup: Setup) {
+    for (conf, region) in [(east, EAST), (west, WEST)] {
+        // moto needs a security group for the databases: one of the VPC's own (the
+        // seeding deleted the default VPC and its group).
+        let groups = aws_sdk_ec2::Client::new(conf)
+            .describe_security_groups()
+            .filters(
+                ec2t::Filter::builder()
+                    .name("vpc-id")
+                    .values(&seeded.vpcs[region])
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let sg = groups
+            .security_groups()
+            .iter()
+            .find(|g| g.group_name() != Some("default"))
+            .and_then(|g| g.group_id())
+            .unwrap()
+            .to_string();
+        let rds = aws_sdk_rds::Client::new(conf);
+        let tags = || {
+            TAGS.iter()
+                .map(|(k, v)| aws_sdk_rds::types::Tag::builder().key(*k).value(*v).build())
+                .collect::<Vec<_>>()
+        };
+        let instance = |id: &str| {
+            rds.create_db_instance()
+                .db_instance_identifier(id)
+                .engine("postgres")
+                .db_instance_class("db.t3.micro")
+                .allocated_storage(20)
+                .master_username("app")
+                .master_user_password("not-a-secret-1")
+                .storage_encrypted(true)
+                .vpc_security_group_ids(&sg)
+        };
+        instance("db").set_tags(Some(tags())).send().await.unwrap();
+        if setup == Setup::Violations && region == EAST {
+            instance("ic-untagged").send().await.unwrap();
+        }
+        rds.create_db_cluster()
+            .db_cluster_identifier("aurora")
+            .engine("aurora-postgresql")
+            .master_username("app")
+            .master_user_password("not-a-secret-1")
+            .storage_encrypted(true)
+            .vpc_security_group_ids(&sg)
+            .set_tags(Some(tags()))
+            .send()
+            .await
+            .unwrap();
+        aws_sdk_efs::Client::new(conf)
+            .create_file_system()
+            .creation_token("shared")
+            .encrypted(true)
+            .set_tags(Some(
+                TAGS.iter()
+                    .map(|(k, v)| {
+                        aws_sdk_efs::types::Tag::builder()
+                            .key(*k)
+                            .value(*v)
+                            .build()
+                            .unwrap()
+                    })
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
 async fn seed_keys_and_ip_sets(
     east: &SdkConfig,
     west: &SdkConfig,
@@ -1706,6 +1784,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_ec2_tail(&east, &west, &seeded, setup).await;
     seed_keys_and_ip_sets(&east, &west, setup, &mut seeded.global).await;
     seed_messaging(&east, &west, setup).await;
+    seed_databases(&east, &west, &seeded, setup).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -1968,12 +2047,39 @@ async fn compliant_account_has_no_failed_findings() {
         .iter()
         .map(|r| addr("aws_sns_topic", r, "alerts"))
         .collect();
-    let queues: Vec<String> = [EAST, WEST]
+    let databases: Vec<String> = [EAST, WEST]
+        .iter()
+        .flat_map(|r| {
+            [
+                addr("aws_db_instance", r, "db"),
+                addr("aws_rds_cluster", r, "aurora"),
+            ]
+        })
+        .collect();
+    let queues_and_files: Vec<String> = [EAST, WEST]
         .iter()
         .map(|r| addr("aws_sqs_queue", r, "jobs"))
+        .chain(
+            doc["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["resource_type"] == "aws_efs_file_system")
+                .map(|r| r["address"].as_str().unwrap().to_string()),
+        )
         .collect();
-    for (rule, also) in [("TAG-001", &topics), ("GDPR-001", &queues)] {
-        for bucket in buckets.iter().map(|(_, b)| b).chain(&topics).chain(also) {
+    assert_eq!(queues_and_files.len(), 4, "two queues, two file systems");
+    for (rule, also) in [
+        ("TAG-001", Vec::new()),
+        ("GDPR-001", queues_and_files.clone()),
+    ] {
+        for bucket in buckets
+            .iter()
+            .map(|(_, b)| b)
+            .chain(&topics)
+            .chain(&databases)
+            .chain(&also)
+        {
             assert!(
                 passed.contains(&(rule.to_string(), bucket.clone())),
                 "{rule} on {bucket}"
@@ -2242,6 +2348,8 @@ async fn planted_violations_are_the_failed_findings() {
     // role and policy.
     let mine = [
         "aws_sns_topic",
+        "aws_db_instance",
+        "aws_rds_cluster",
         "aws_kms_key",
         "aws_iam_role",
         "aws_iam_policy",
@@ -2265,6 +2373,7 @@ async fn planted_violations_are_the_failed_findings() {
             ),
             ("TAG-001", global("aws_iam_role", "break-glass")),
             ("TAG-001", addr("aws_sns_topic", EAST, "ic-untagged")),
+            ("TAG-001", addr("aws_db_instance", EAST, "ic-untagged")),
             ("TAG-001", global("aws_iam_policy", "admin-all")),
             (
                 "TAG-001",

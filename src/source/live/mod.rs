@@ -29,6 +29,7 @@ mod config;
 mod dax;
 mod dynamodb;
 mod ec2;
+mod efs;
 mod elasticache;
 mod elb;
 mod elbv2;
@@ -36,6 +37,7 @@ mod guardduty;
 mod iam;
 mod kms;
 mod logs;
+mod rds;
 mod route53;
 mod s3;
 mod secretsmanager;
@@ -155,6 +157,9 @@ pub const OPERATIONS: &[&str] = &[
     "sns:ListTagsForResource",
     "sqs:ListQueues",
     "sqs:ListQueueTags",
+    "rds:DescribeDBInstances",
+    "rds:DescribeDBClusters",
+    "elasticfilesystem:DescribeFileSystems",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -269,6 +274,10 @@ pub const COVERED_TYPES: &[&str] = &[
     // sns, sqs (for the tag and region rules)
     "aws_sns_topic",
     "aws_sqs_queue",
+    // rds, efs (for the tag and region rules)
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_efs_file_system",
     // route53 (global)
     "aws_route53_zone",
     "aws_route53_record",
@@ -664,6 +673,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("kms", kms::TYPES),
             ("sns", sns::TYPES),
             ("sqs", sqs::TYPES),
+            ("rds", rds::TYPES),
+            ("elasticfilesystem", efs::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -715,6 +726,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "kms" => kms::collect(&ctx).await,
                 "sns" => sns::collect(&ctx).await,
                 "sqs" => sqs::collect(&ctx).await,
+                "rds" => rds::collect(&ctx).await,
+                "elasticfilesystem" => efs::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,

@@ -31,6 +31,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("kms.rs", include_str!("kms.rs")),
     ("sns.rs", include_str!("sns.rs")),
     ("sqs.rs", include_str!("sqs.rs")),
+    ("rds.rs", include_str!("rds.rs")),
+    ("efs.rs", include_str!("efs.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
