@@ -1643,6 +1643,57 @@ async fn seed_messaging(east: &SdkConfig, west: &SdkConfig, setup: Setup) {
     }
 }
 
+/// An ACM certificate and a Kinesis stream in each region, with the architecture's
+/// tags. The violation: an untagged certificate (`untagged.example.com`) in the
+/// primary region.
+async fn seed_certificates_and_streams(east: &SdkConfig, west: &SdkConfig, setup: Setup) {
+    for (conf, region) in [(east, EAST), (west, WEST)] {
+        let acm = aws_sdk_acm::Client::new(conf);
+        acm.request_certificate()
+            .domain_name("app.example.com")
+            .set_tags(Some(
+                TAGS.iter()
+                    .map(|(k, v)| {
+                        aws_sdk_acm::types::Tag::builder()
+                            .key(*k)
+                            .value(*v)
+                            .build()
+                            .unwrap()
+                    })
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+        if setup == Setup::Violations && region == EAST {
+            acm.request_certificate()
+                .domain_name("untagged.example.com")
+                .send()
+                .await
+                .unwrap();
+        }
+        let kinesis = aws_sdk_kinesis::Client::new(conf);
+        kinesis
+            .create_stream()
+            .stream_name("events")
+            .shard_count(1)
+            .send()
+            .await
+            .unwrap();
+        kinesis
+            .add_tags_to_stream()
+            .stream_name("events")
+            .set_tags(Some(
+                TAGS.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
 /// An RDS instance, an Aurora cluster and an EFS file system in each region, with
 /// the architecture's tags. The violation: an untagged instance, `ic-untagged`, in
 /// the primary region.
@@ -1785,6 +1836,7 @@ async fn seed(moto: &Moto, setup: Setup) -> Seeded {
     seed_keys_and_ip_sets(&east, &west, setup, &mut seeded.global).await;
     seed_messaging(&east, &west, setup).await;
     seed_databases(&east, &west, &seeded, setup).await;
+    seed_certificates_and_streams(&east, &west, setup).await;
     // One trail for the account, from the primary region: multi-region, with log
     // file validation (the violation: a single-region trail without).
     let trail = aws_sdk_cloudtrail::Client::new(&east);
@@ -2056,22 +2108,31 @@ async fn compliant_account_has_no_failed_findings() {
             ]
         })
         .collect();
-    let queues_and_files: Vec<String> = [EAST, WEST]
+    let of_type = |t: &str| -> Vec<String> {
+        doc["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["resource_type"] == t && r["rule_id"] == "GDPR-001")
+            .map(|r| r["address"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let certificates = of_type("aws_acm_certificate");
+    assert_eq!(certificates.len(), 2, "one certificate per region");
+    let regional_only: Vec<String> = [EAST, WEST]
         .iter()
-        .map(|r| addr("aws_sqs_queue", r, "jobs"))
-        .chain(
-            doc["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|r| r["resource_type"] == "aws_efs_file_system")
-                .map(|r| r["address"].as_str().unwrap().to_string()),
-        )
+        .flat_map(|r| {
+            [
+                addr("aws_sqs_queue", r, "jobs"),
+                addr("aws_kinesis_stream", r, "events"),
+            ]
+        })
+        .chain(of_type("aws_efs_file_system"))
         .collect();
-    assert_eq!(queues_and_files.len(), 4, "two queues, two file systems");
+    assert_eq!(regional_only.len(), 6, "queues, streams, two file systems");
     for (rule, also) in [
-        ("TAG-001", Vec::new()),
-        ("GDPR-001", queues_and_files.clone()),
+        ("TAG-001", certificates.clone()),
+        ("GDPR-001", [&certificates[..], &regional_only[..]].concat()),
     ] {
         for bucket in buckets
             .iter()
@@ -2346,7 +2407,20 @@ async fn planted_violations_are_the_failed_findings() {
     // TAG-001 on the types of the global services and KMS (TAG-001 as a whole is
     // not asserted: many of its types are not collected yet): the untagged key,
     // role and policy.
+    let untagged_certificate = aws_sdk_acm::Client::new(&sdk(&moto, EAST).await)
+        .list_certificates()
+        .send()
+        .await
+        .unwrap()
+        .certificate_summary_list()
+        .iter()
+        .find(|c| c.domain_name() == Some("untagged.example.com"))
+        .and_then(|c| c.certificate_arn())
+        .and_then(|a| a.rsplit('/').next())
+        .unwrap()
+        .to_string();
     let mine = [
+        "aws_acm_certificate",
         "aws_sns_topic",
         "aws_db_instance",
         "aws_rds_cluster",
@@ -2373,6 +2447,10 @@ async fn planted_violations_are_the_failed_findings() {
             ),
             ("TAG-001", global("aws_iam_role", "break-glass")),
             ("TAG-001", addr("aws_sns_topic", EAST, "ic-untagged")),
+            (
+                "TAG-001",
+                addr("aws_acm_certificate", EAST, &untagged_certificate),
+            ),
             ("TAG-001", addr("aws_db_instance", EAST, "ic-untagged")),
             ("TAG-001", global("aws_iam_policy", "admin-all")),
             (

@@ -19,6 +19,7 @@
 //! which name its IAM action: [`OPERATIONS`] lists them all, `docs/iam-policy.json`
 //! allows them, and a test checks that the three agree.
 
+mod acm;
 mod appautoscaling;
 mod autoscaling;
 mod backup;
@@ -35,6 +36,7 @@ mod elb;
 mod elbv2;
 mod guardduty;
 mod iam;
+mod kinesis;
 mod kms;
 mod logs;
 mod rds;
@@ -160,6 +162,10 @@ pub const OPERATIONS: &[&str] = &[
     "rds:DescribeDBInstances",
     "rds:DescribeDBClusters",
     "elasticfilesystem:DescribeFileSystems",
+    "acm:ListCertificates",
+    "acm:ListTagsForCertificate",
+    "kinesis:ListStreams",
+    "kinesis:ListTagsForStream",
 ];
 
 /// The Terraform resource types the collectors produce, and the plan-only types
@@ -278,6 +284,9 @@ pub const COVERED_TYPES: &[&str] = &[
     "aws_db_instance",
     "aws_rds_cluster",
     "aws_efs_file_system",
+    // acm, kinesis (for the tag and region rules)
+    "aws_acm_certificate",
+    "aws_kinesis_stream",
     // route53 (global)
     "aws_route53_zone",
     "aws_route53_record",
@@ -675,6 +684,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
             ("sqs", sqs::TYPES),
             ("rds", rds::TYPES),
             ("elasticfilesystem", efs::TYPES),
+            ("acm", acm::TYPES),
+            ("kinesis", kinesis::TYPES),
         ] {
             tasks.push(Task {
                 service,
@@ -728,6 +739,8 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "sqs" => sqs::collect(&ctx).await,
                 "rds" => rds::collect(&ctx).await,
                 "elasticfilesystem" => efs::collect(&ctx).await,
+                "acm" => acm::collect(&ctx).await,
+                "kinesis" => kinesis::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,

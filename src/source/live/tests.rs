@@ -33,6 +33,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("sqs.rs", include_str!("sqs.rs")),
     ("rds.rs", include_str!("rds.rs")),
     ("efs.rs", include_str!("efs.rs")),
+    ("acm.rs", include_str!("acm.rs")),
+    ("kinesis.rs", include_str!("kinesis.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
