@@ -300,7 +300,22 @@ fn evaluate_and_report(
         home_region: &destination.home_region,
         rule_docs_url: ctx.rule_docs_url.as_deref(),
     };
-    let asff = || report::asff::build(&result.findings, &result.rules, &scan, &asff_options);
+    // Built once, for the ASFF report and the Security Hub import alike.
+    #[cfg(feature = "live")]
+    let pushing = destination.security_hub.is_some();
+    #[cfg(not(feature = "live"))]
+    let pushing = false;
+    #[cfg_attr(not(feature = "live"), allow(unused_mut))]
+    let mut asff = if pushing || outputs.iter().any(|(f, _)| *f == OutputFormat::Asff) {
+        Some(report::asff::build(
+            &result.findings,
+            &result.rules,
+            &scan,
+            &asff_options,
+        )?)
+    } else {
+        None
+    };
     for (format, file) in &outputs {
         let text = match format {
             OutputFormat::Table => {
@@ -315,7 +330,7 @@ fn evaluate_and_report(
             OutputFormat::Junit => report::junit::render(&result, &ctx),
             OutputFormat::Markdown => report::markdown::render(&result, &ctx),
             OutputFormat::Github => report::github::render(&result, &ctx),
-            OutputFormat::Asff => report::asff::render(&asff()?),
+            OutputFormat::Asff => report::asff::render(asff.as_deref().unwrap_or_default()),
         };
         write_output(&text, file.as_deref())?;
     }
@@ -329,7 +344,7 @@ fn evaluate_and_report(
                 &target.sdk,
                 &target.account,
                 &target.regions,
-                asff()?,
+                asff.take().unwrap_or_default(),
                 &scope,
             )?;
             timer.mark("security hub updated");

@@ -1602,8 +1602,6 @@ async fn seed_ec2_tail(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, setu
         .unwrap();
 }
 
-/// A customer-managed KMS key and a WAFv2 IP set in each region, tagged; the
-/// violations leave the secondary's untagged (TAG-001).
 /// An SNS topic and an SQS queue in each region, with the architecture's tags. The
 /// violation: an untagged topic, `ic-untagged`, in the primary region. (TAG-001's
 /// types do not include queues; GDPR-001's do.)
@@ -1772,6 +1770,8 @@ async fn seed_databases(east: &SdkConfig, west: &SdkConfig, seeded: &Seeded, set
     }
 }
 
+/// A customer-managed KMS key and a WAFv2 IP set in each region, tagged; the
+/// violations leave the secondary's untagged (TAG-001).
 async fn seed_keys_and_ip_sets(
     east: &SdkConfig,
     west: &SdkConfig,

@@ -154,7 +154,6 @@ async fn publish_region(
             imports.push(f);
         }
     }
-    let archive_ids: std::collections::HashSet<&String> = plan.archive.iter().collect();
     let mut calls = 0;
     out.failed = import_with_retry(imports, &RETRY_DELAYS, |batch| {
         calls += 1;
@@ -181,7 +180,7 @@ async fn publish_region(
     out.archived = plan
         .archive
         .iter()
-        .filter(|id| archive_ids.contains(id) && !out.failed.iter().any(|f| &&f.id == id))
+        .filter(|id| !out.failed.iter().any(|f| &f.id == *id))
         .count();
     out
 }

@@ -17,16 +17,17 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
             client.list_certificates().into_paginator().send(),
         )
         .await?;
-    let mut out = Collected::default();
-    let mut set = tokio::task::JoinSet::new();
-    for c in pages.iter().flat_map(|p| p.certificate_summary_list()) {
-        let Some(arn) = c.certificate_arn().map(str::to_string) else {
-            continue;
-        };
-        let domain = c.domain_name().map(str::to_string);
+    let certificates: Vec<(String, Option<String>)> = pages
+        .iter()
+        .flat_map(|p| p.certificate_summary_list())
+        .filter_map(|c| {
+            let arn = c.certificate_arn()?.to_string();
+            Some((arn, c.domain_name().map(str::to_string)))
+        })
+        .collect();
+    Ok(Collected::each(certificates, |(arn, domain)| {
         let (ctx, client) = (ctx.clone(), client.clone());
-        set.spawn(async move {
-            let mut out = Collected::default();
+        async move {
             let id = arn.rsplit('/').next().unwrap_or_default().to_string();
             let tags = ctx
                 .call(
@@ -37,7 +38,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                         .send(),
                 )
                 .await;
-            let mut r = ctx.resource(
+            let r = ctx.resource(
                 "aws_acm_certificate",
                 &id,
                 json!({
@@ -49,19 +50,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     )),
                 }),
             );
-            if let Err(e) = tags {
-                r.unknown = vec!["tags".into(), "tags_all".into()];
-                out.partial(&ctx, "acm", &[], &e);
-            }
-            out.resources.push(r);
+            let mut out = Collected::default();
+            out.push_tagged(&ctx, "acm", r, &tags);
             out
-        });
-    }
-    while let Some(done) = set.join_next().await {
-        if let Ok(c) = done {
-            out.resources.extend(c.resources);
-            out.gaps.extend(c.gaps);
         }
-    }
-    Ok(out)
+    })
+    .await)
 }

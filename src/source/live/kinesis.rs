@@ -21,7 +21,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     for s in pages.iter().flat_map(|p| p.stream_summaries()) {
         let (name, arn) = (s.stream_name(), s.stream_arn());
         let tags = tags(ctx, &client, arn).await;
-        let mut r = ctx.resource(
+        let r = ctx.resource(
             "aws_kinesis_stream",
             name,
             json!({
@@ -31,11 +31,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                 "tags": tags.as_ref().ok(),
             }),
         );
-        if let Err(e) = tags {
-            r.unknown = vec!["tags".into(), "tags_all".into()];
-            out.partial(ctx, "kinesis", &[], &e);
-        }
-        out.resources.push(r);
+        out.push_tagged(ctx, "kinesis", r, &tags);
     }
     Ok(out)
 }

@@ -20,14 +20,14 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     let pages = ctx
         .pages("kms:ListKeys", client.list_keys().into_paginator().send())
         .await?;
-    let mut out = Collected::default();
-    let mut set = tokio::task::JoinSet::new();
-    for key in pages.iter().flat_map(|p| p.keys()) {
-        let Some(id) = key.key_id().map(str::to_string) else {
-            continue;
-        };
+    let ids: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.keys())
+        .filter_map(|k| k.key_id().map(str::to_string))
+        .collect();
+    Ok(Collected::each(ids, |id| {
         let (ctx, client) = (ctx.clone(), client.clone());
-        set.spawn(async move {
+        async move {
             let mut out = Collected::default();
             let described = match ctx
                 .call("kms:DescribeKey", client.describe_key().key_id(&id).send())
@@ -60,7 +60,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                         .send(),
                 )
                 .await;
-            let mut r = ctx.resource(
+            let r = ctx.resource(
                 "aws_kms_key",
                 &id,
                 json!({
@@ -77,20 +77,9 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     )),
                 }),
             );
-            if let Err(e) = tags {
-                r.unknown = vec!["tags".into(), "tags_all".into()];
-                // Only the tag rules read tags: the unknown marks are enough.
-                out.partial(&ctx, "kms", &[], &e);
-            }
-            out.resources.push(r);
+            out.push_tagged(&ctx, "kms", r, &tags);
             out
-        });
-    }
-    while let Some(done) = set.join_next().await {
-        if let Ok(c) = done {
-            out.resources.extend(c.resources);
-            out.gaps.extend(c.gaps);
         }
-    }
-    Ok(out)
+    })
+    .await)
 }

@@ -168,132 +168,73 @@ pub const OPERATIONS: &[&str] = &[
     "kinesis:ListTagsForStream",
 ];
 
-/// The Terraform resource types the collectors produce, and the plan-only types
-/// they stand for (an `aws_security_group_rule` is an
-/// `aws_vpc_security_group_ingress_rule` live; a default VPC is an `aws_vpc` with
-/// `default = true`; inline routes replace `aws_route`). A rule that needs any
-/// other type gets a "not collected" coverage gap.
-pub const COVERED_TYPES: &[&str] = &[
-    // ec2
-    "aws_vpc",
+/// The regional collectors: service (as in IAM actions) and the Terraform resource
+/// types it produces. One task per service and scanned region.
+const REGIONAL: &[(&str, &[&str])] = &[
+    ("ec2", ec2::TYPES),
+    ("guardduty", guardduty::TYPES),
+    ("securityhub", securityhub::TYPES),
+    ("elasticloadbalancing", elbv2::TYPES),
+    ("elb", elb::TYPES),
+    ("wafv2", wafv2::TYPES),
+    ("logs", logs::TYPES),
+    ("config", config::TYPES),
+    ("cloudtrail", cloudtrail::TYPES),
+    ("secretsmanager", secretsmanager::TYPES),
+    ("dynamodb", dynamodb::TYPES),
+    ("application-autoscaling", appautoscaling::TYPES),
+    ("autoscaling", autoscaling::TYPES),
+    ("cloudwatch", cloudwatch::TYPES),
+    ("elasticache", elasticache::TYPES),
+    ("dax", dax::TYPES),
+    ("backup", backup::TYPES),
+    ("kms", kms::TYPES),
+    ("sns", sns::TYPES),
+    ("sqs", sqs::TYPES),
+    ("rds", rds::TYPES),
+    ("elasticfilesystem", efs::TYPES),
+    ("acm", acm::TYPES),
+    ("kinesis", kinesis::TYPES),
+];
+
+/// The global collectors (the S3 bucket list, IAM, CloudFront, Route 53): one task
+/// per scan.
+const GLOBAL: &[(&str, &[&str])] = &[
+    ("s3", s3::TYPES),
+    ("iam", iam::TYPES),
+    ("cloudfront", cloudfront::TYPES),
+    ("route53", route53::TYPES),
+];
+
+/// Plan-only types that collected data stands for: an `aws_security_group_rule` is
+/// an `aws_vpc_security_group_ingress_rule` live, a default VPC an `aws_vpc` with
+/// `default = true`, inline routes replace `aws_route`, group tags and attachments
+/// are attributes of the group, replicas blocks of their table.
+const STANDS_FOR: &[&str] = &[
     "aws_default_vpc",
-    "aws_vpc_ipv4_cidr_block_association",
-    "aws_subnet",
     "aws_default_subnet",
-    "aws_route_table",
     "aws_default_route_table",
     "aws_route",
-    "aws_route_table_association",
     "aws_main_route_table_association",
-    "aws_internet_gateway",
-    "aws_nat_gateway",
-    "aws_security_group",
-    "aws_default_security_group",
     "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
-    "aws_flow_log",
-    "aws_ebs_encryption_by_default",
-    "aws_instance",
-    "aws_ebs_volume",
-    "aws_launch_template",
-    "aws_eip",
-    "aws_network_acl",
-    "aws_default_network_acl",
-    "aws_vpc_endpoint",
-    "aws_vpc_peering_connection",
-    "aws_ec2_transit_gateway",
-    "aws_ec2_transit_gateway_vpc_attachment",
-    "aws_ec2_transit_gateway_peering_attachment",
-    "aws_ebs_snapshot",
-    // s3
-    "aws_s3_bucket",
-    "aws_s3_bucket_server_side_encryption_configuration",
-    "aws_s3_bucket_versioning",
-    "aws_s3_bucket_lifecycle_configuration",
-    "aws_s3_bucket_public_access_block",
-    "aws_s3_bucket_policy",
-    "aws_s3_account_public_access_block",
-    // elasticloadbalancing (v2; aws_alb* are the old names of aws_lb*; classic)
-    "aws_lb",
-    "aws_alb",
-    "aws_lb_listener",
-    "aws_alb_listener",
-    "aws_lb_target_group",
-    "aws_alb_target_group",
-    "aws_elb",
-    // wafv2 (regional, and CloudFront's through the cloudfront task)
-    "aws_wafv2_web_acl",
     "aws_wafv2_web_acl_association",
-    "aws_wafv2_web_acl_logging_configuration",
-    "aws_wafv2_ip_set",
-    // logs, config, cloudtrail
-    "aws_cloudwatch_log_group",
-    "aws_config_configuration_recorder",
-    "aws_config_configuration_recorder_status",
-    "aws_cloudtrail",
-    // secretsmanager
-    "aws_secretsmanager_secret",
-    "aws_secretsmanager_secret_rotation",
-    // guardduty, securityhub
-    "aws_guardduty_detector",
-    "aws_securityhub_account",
-    // dynamodb (a replica is a `replica` block of the table in each region, as
-    // aws_dynamodb_table_replica stands for), application-autoscaling (dynamodb)
-    "aws_dynamodb_table",
-    "aws_dynamodb_table_replica",
-    "aws_dynamodb_global_table",
-    "aws_appautoscaling_target",
-    "aws_appautoscaling_policy",
-    // autoscaling (attachments and group tags are the group's own attributes live)
-    "aws_autoscaling_group",
-    "aws_autoscaling_policy",
     "aws_autoscaling_attachment",
     "aws_autoscaling_traffic_source_attachment",
     "aws_autoscaling_group_tag",
-    "aws_launch_configuration",
-    // cloudwatch
-    "aws_cloudwatch_metric_alarm",
-    // elasticache (a Global Datastore when its primary group is in a scanned region)
-    "aws_elasticache_replication_group",
-    "aws_elasticache_cluster",
-    "aws_elasticache_global_replication_group",
-    // dax, backup
-    "aws_dax_cluster",
-    "aws_backup_vault",
-    "aws_backup_plan",
-    "aws_backup_selection",
-    // iam (global; attachments are the roles' managed_policy_arns)
-    "aws_iam_role",
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_user_policy",
-    "aws_iam_group_policy",
-    "aws_iam_instance_profile",
-    "aws_iam_role_policy_attachment",
-    "aws_iam_policy_attachment",
-    "aws_iam_role_policy_attachments_exclusive",
-    // cloudfront (global; its web ACLs are wafv2's types, read in us-east-1)
-    "aws_cloudfront_distribution",
-    // kms (customer-managed keys)
-    "aws_kms_key",
-    // sns, sqs (for the tag and region rules)
-    "aws_sns_topic",
-    "aws_sqs_queue",
-    // rds, efs (for the tag and region rules)
-    "aws_db_instance",
-    "aws_rds_cluster",
-    "aws_efs_file_system",
-    // acm, kinesis (for the tag and region rules)
-    "aws_acm_certificate",
-    "aws_kinesis_stream",
-    // route53 (global)
-    "aws_route53_zone",
-    "aws_route53_record",
-    "aws_route53_health_check",
-    // Plan-only: data sources and documents that are not resources in an account.
+    "aws_dynamodb_table_replica",
+    // A data source's document, not a resource in an account.
     "aws_iam_policy_document",
 ];
+
+/// Whether live scans read resources of this Terraform type (or what it stands
+/// for). A rule that needs any other type gets a "not collected" coverage gap.
+pub fn is_collected(kind: &str) -> bool {
+    REGIONAL
+        .iter()
+        .chain(GLOBAL)
+        .any(|(_, types)| types.contains(&kind))
+        || STANDS_FOR.contains(&kind)
+}
 
 /// How to reach the account.
 #[derive(Debug, Clone, Default)]
@@ -557,6 +498,44 @@ pub(crate) struct Collected {
 }
 
 impl Collected {
+    /// Reads every item concurrently (within the request limit, which every call
+    /// takes), one task each, and gathers what the tasks read.
+    pub async fn each<T, F, Fut>(items: impl IntoIterator<Item = T>, read: F) -> Collected
+    where
+        F: Fn(T) -> Fut,
+        Fut: Future<Output = Collected> + Send + 'static,
+    {
+        let mut set = tokio::task::JoinSet::new();
+        for item in items {
+            set.spawn(read(item));
+        }
+        let mut out = Collected::default();
+        while let Some(done) = set.join_next().await {
+            if let Ok(c) = done {
+                out.resources.extend(c.resources);
+                out.gaps.extend(c.gaps);
+            }
+        }
+        out
+    }
+
+    /// Adds a resource whose tags came from a call of their own: when that call
+    /// failed, its tags are unknown and the failure is a gap of `service` (only the
+    /// tag rules read tags, and the unknown marks are enough for them).
+    pub fn push_tagged<T>(
+        &mut self,
+        ctx: &Ctx,
+        service: &str,
+        mut r: Resource,
+        tags: &Result<T, CallError>,
+    ) {
+        if let Err(e) = tags {
+            r.unknown = vec!["tags".into(), "tags_all".into()];
+            self.partial(ctx, service, &[], e);
+        }
+        self.resources.push(r);
+    }
+
     /// Records a call that failed for some resources of `types` (the rest was read).
     pub fn partial(&mut self, ctx: &Ctx, service: &str, types: &[&str], e: &CallError) {
         self.gaps.push(Gap {
@@ -661,51 +640,17 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
 
     let mut tasks: Vec<Task> = Vec::new();
     for region in &opts.regions {
-        for (service, types) in [
-            ("ec2", ec2::TYPES),
-            ("guardduty", guardduty::TYPES),
-            ("securityhub", securityhub::TYPES),
-            ("elasticloadbalancing", elbv2::TYPES),
-            ("elb", elb::TYPES),
-            ("wafv2", wafv2::TYPES),
-            ("logs", logs::TYPES),
-            ("config", config::TYPES),
-            ("cloudtrail", cloudtrail::TYPES),
-            ("secretsmanager", secretsmanager::TYPES),
-            ("dynamodb", dynamodb::TYPES),
-            ("application-autoscaling", appautoscaling::TYPES),
-            ("autoscaling", autoscaling::TYPES),
-            ("cloudwatch", cloudwatch::TYPES),
-            ("elasticache", elasticache::TYPES),
-            ("dax", dax::TYPES),
-            ("backup", backup::TYPES),
-            ("kms", kms::TYPES),
-            ("sns", sns::TYPES),
-            ("sqs", sqs::TYPES),
-            ("rds", rds::TYPES),
-            ("elasticfilesystem", efs::TYPES),
-            ("acm", acm::TYPES),
-            ("kinesis", kinesis::TYPES),
-        ] {
-            tasks.push(Task {
-                service,
-                region: Some(region.clone()),
-                types,
-            });
-        }
-    }
-    for (service, types) in [
-        ("s3", s3::TYPES),
-        ("iam", iam::TYPES),
-        ("cloudfront", cloudfront::TYPES),
-        ("route53", route53::TYPES),
-    ] {
-        tasks.push(Task {
+        tasks.extend(REGIONAL.iter().map(|&(service, types)| Task {
             service,
-            region: None,
+            region: Some(region.clone()),
             types,
-        });
+        }));
     }
+    tasks.extend(GLOBAL.iter().map(|&(service, types)| Task {
+        service,
+        region: None,
+        types,
+    }));
 
     let progress = progress_bar(opts.progress, tasks.len() as u64);
     let results: Arc<Mutex<Vec<TaskResult>>> = Arc::default();
@@ -849,7 +794,7 @@ pub fn uncollected_gaps(needs: &crate::coverage::Needs) -> Vec<Gap> {
     let mut by_service: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for types in needs.values() {
         for t in types {
-            if !COVERED_TYPES.contains(&t.as_str()) {
+            if !is_collected(t) {
                 by_service
                     .entry(service_of(t).to_string())
                     .or_default()

@@ -18,16 +18,14 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
             client.list_topics().into_paginator().send(),
         )
         .await?;
-    let mut out = Collected::default();
-    let mut set = tokio::task::JoinSet::new();
-    for arn in pages
+    let arns: Vec<String> = pages
         .iter()
         .flat_map(|p| p.topics())
-        .filter_map(|t| t.topic_arn())
-    {
-        let (ctx, client, arn) = (ctx.clone(), client.clone(), arn.to_string());
-        set.spawn(async move {
-            let mut out = Collected::default();
+        .filter_map(|t| t.topic_arn().map(str::to_string))
+        .collect();
+    Ok(Collected::each(arns, |arn| {
+        let (ctx, client) = (ctx.clone(), client.clone());
+        async move {
             let name = arn.rsplit(':').next().unwrap_or_default().to_string();
             let tags = ctx
                 .call(
@@ -35,7 +33,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     client.list_tags_for_resource().resource_arn(&arn).send(),
                 )
                 .await;
-            let mut r = ctx.resource(
+            let r = ctx.resource(
                 "aws_sns_topic",
                 &name,
                 json!({
@@ -47,19 +45,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     )),
                 }),
             );
-            if let Err(e) = tags {
-                r.unknown = vec!["tags".into(), "tags_all".into()];
-                out.partial(&ctx, "sns", &[], &e);
-            }
-            out.resources.push(r);
+            let mut out = Collected::default();
+            out.push_tagged(&ctx, "sns", r, &tags);
             out
-        });
-    }
-    while let Some(done) = set.join_next().await {
-        if let Ok(c) = done {
-            out.resources.extend(c.resources);
-            out.gaps.extend(c.gaps);
         }
-    }
-    Ok(out)
+    })
+    .await)
 }

@@ -19,12 +19,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
             client.list_queues().into_paginator().send(),
         )
         .await?;
-    let mut out = Collected::default();
-    let mut set = tokio::task::JoinSet::new();
-    for url in pages.iter().flat_map(|p| p.queue_urls()) {
-        let (ctx, client, url) = (ctx.clone(), client.clone(), url.to_string());
-        set.spawn(async move {
-            let mut out = Collected::default();
+    let urls: Vec<String> = pages.iter().flat_map(|p| p.queue_urls()).cloned().collect();
+    Ok(Collected::each(urls, |url| {
+        let (ctx, client) = (ctx.clone(), client.clone());
+        async move {
             let name = url.rsplit('/').next().unwrap_or_default().to_string();
             let tags = ctx
                 .call(
@@ -32,7 +30,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     client.list_queue_tags().queue_url(&url).send(),
                 )
                 .await;
-            let mut r = ctx.resource(
+            let r = ctx.resource(
                 "aws_sqs_queue",
                 &name,
                 json!({
@@ -45,19 +43,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
                     )),
                 }),
             );
-            if let Err(e) = tags {
-                r.unknown = vec!["tags".into(), "tags_all".into()];
-                out.partial(&ctx, "sqs", &[], &e);
-            }
-            out.resources.push(r);
+            let mut out = Collected::default();
+            out.push_tagged(&ctx, "sqs", r, &tags);
             out
-        });
-    }
-    while let Some(done) = set.join_next().await {
-        if let Ok(c) = done {
-            out.resources.extend(c.resources);
-            out.gaps.extend(c.gaps);
         }
-    }
-    Ok(out)
+    })
+    .await)
 }
