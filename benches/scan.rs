@@ -6,7 +6,13 @@
 //! cargo bench --bench scan                          # ~1k, ~10k and ~50k resources
 //! cargo bench --bench scan -- --sizes 9000          # custom sizes (comma-separated, 10k ok)
 //! cargo bench --bench scan -- --runs 3 --keep       # runs per size; keep the plans
+//! cargo bench --bench scan -- --scaling              # per-rule growth, 1k to 8k resources
 //! ```
+//!
+//! `--scaling` times every rule on its own (`INFRACHECK_TIMINGS=rules`) on a small and
+//! an 8x larger plan and flags any rule whose time grows much faster than the plan:
+//! the sign of a loop over all resources inside a loop over all resources, which
+//! joins through the Rust-built indexes avoid. It exits 1 when one is flagged.
 //!
 //! `cargo bench` builds the `infracheck` binary with the `bench` profile, which
 //! inherits `release` and writes to target/release, and hands its path to this
@@ -23,6 +29,7 @@
 //! versioning + lifecycle, DynamoDB table, 2 CPU alarms). Identifiers are unknown
 //! until apply, so joins go through the `configuration` references.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -36,6 +43,7 @@ const AWS: &str = "registry.terraform.io/hashicorp/aws";
 const ACCOUNT: &str = "123456789012";
 const PER_UNIT: usize = 31;
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 50_000];
+const SCALING_SIZES: [usize; 2] = [1_000, 8_000];
 
 // ---------------------------------------------------------------------------
 // Plan generation
@@ -1766,13 +1774,17 @@ struct Options {
     sizes: Vec<usize>,
     runs: Option<usize>,
     keep: bool,
+    scaling: bool,
 }
 
-const USAGE: &str = "usage: cargo bench --bench scan [-- [--sizes N[,N...]] [--runs N] [--keep]]
+const USAGE: &str =
+    "usage: cargo bench --bench scan [-- [--sizes N[,N...]] [--runs N] [--keep] [--scaling]]
   --sizes  approximate resource counts of the generated plans (default 1000,10000,50000;
            `10k` and `10_000` are accepted)
   --runs   runs per size (default 5, 1 from 50000 resources)
-  --keep   keep the generated plans and print their paths";
+  --keep   keep the generated plans and print their paths
+  --scaling  time each rule on two plans (default sizes 1000 and 8000) and flag rules
+           whose time grows faster than linearly";
 
 fn parse_size(s: &str) -> usize {
     let t = s.trim().replace('_', "").to_ascii_lowercase();
@@ -1791,12 +1803,14 @@ fn parse_args() -> Options {
         sizes: Vec::new(),
         runs: None,
         keep: false,
+        scaling: false,
     };
     let mut args = std::env::args().skip(1).peekable();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--bench" => {} // added by `cargo bench`
             "--keep" => o.keep = true,
+            "--scaling" => o.scaling = true,
             "--sizes" => {
                 while let Some(v) = args.next_if(|v| !v.starts_with("--")) {
                     o.sizes
@@ -1825,6 +1839,15 @@ fn parse_args() -> Options {
                 o.runs = Some(s["--runs=".len()..].parse().unwrap_or_else(|_| fail(USAGE)))
             }
             other => fail(&format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if o.scaling {
+        match o.sizes.len() {
+            0 => o.sizes = SCALING_SIZES.to_vec(),
+            2 if o.sizes[0] < o.sizes[1] => {}
+            _ => fail(&format!(
+                "--scaling takes two sizes, the smaller first\n{USAGE}"
+            )),
         }
     }
     if o.sizes.is_empty() {
@@ -1857,6 +1880,17 @@ fn main() {
             t.elapsed().as_secs_f64()
         );
         plans.push((path, n, bytes));
+    }
+
+    if opts.scaling {
+        let code = scaling(&plans, &dir, opts.runs.unwrap_or(3));
+        if !opts.keep {
+            for (path, _, _) in &plans {
+                let _ = fs::remove_file(path);
+            }
+            let _ = fs::remove_dir(&dir);
+        }
+        std::process::exit(code);
     }
 
     let out = dir.join("out.json");
@@ -1931,5 +1965,107 @@ fn main() {
             let _ = fs::remove_file(path);
         }
         let _ = fs::remove_dir(&dir); // only if empty
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Per-rule scaling
+
+/// Milliseconds per rule of one run with `INFRACHECK_TIMINGS=rules`, which evaluates
+/// the rules one at a time and prints `<ms> ms CPU  rule <ID>` (thread CPU time).
+fn rule_times(plan: &Path, dir: &Path) -> Vec<(String, f64)> {
+    let out = Command::new(BIN)
+        .arg("plan")
+        .arg(plan)
+        .args(["--format", "json", "--output", "/dev/null"])
+        .env("INFRACHECK_TIMINGS", "rules")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| fail(&format!("cannot run {BIN}: {e}")));
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        fail(&format!(
+            "{BIN} failed on {}:\n{}",
+            plan.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| {
+            let (ms, rest) = l.trim().split_once(" ms")?;
+            let id = rest
+                .trim()
+                .strip_prefix("CPU")?
+                .trim()
+                .strip_prefix("rule ")?;
+            Some((id.to_string(), ms.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// The per-rule minimum over `runs` runs (the least disturbed by other load).
+fn min_rule_times(plan: &Path, dir: &Path, runs: usize) -> BTreeMap<String, f64> {
+    let mut best: BTreeMap<String, f64> = BTreeMap::new();
+    for _ in 0..runs {
+        for (id, ms) in rule_times(plan, dir) {
+            let e = best.entry(id).or_insert(f64::INFINITY);
+            *e = e.min(ms);
+        }
+    }
+    best
+}
+
+/// Times each rule on the two plans; returns the exit code (1: a rule is flagged).
+fn scaling(plans: &[(PathBuf, usize, u64)], dir: &Path, runs: usize) -> i32 {
+    let [(small, n_small, _), (large, n_large, _)] = plans else {
+        fail("--scaling needs two plans");
+    };
+    let size_ratio = *n_large as f64 / *n_small as f64;
+    let a = min_rule_times(small, dir, runs);
+    let b = min_rule_times(large, dir, runs);
+    if a.is_empty() || a.len() != b.len() {
+        fail("no per-rule timings were printed (INFRACHECK_TIMINGS=rules)");
+    }
+    // Below this the timer's resolution and one-off costs dominate the ratio.
+    const FLOOR_MS: f64 = 5.0;
+    // Linear growth gives a ratio near the size ratio; a nested loop over all
+    // resources gives its square. Twice the size ratio leaves room for noise.
+    let limit = 2.0 * size_ratio;
+    let mut rows: Vec<(&String, f64, f64, f64)> = b
+        .iter()
+        .map(|(id, &ms_large)| {
+            let ms_small = a.get(id).copied().unwrap_or(f64::NAN);
+            (id, ms_small, ms_large, ms_large / ms_small.max(0.05))
+        })
+        .collect();
+    rows.sort_by(|x, y| y.2.total_cmp(&x.2));
+    println!();
+    println!(
+        "per-rule time, {n_small} -> {n_large} resources (x{size_ratio:.1}); min of {runs} runs"
+    );
+    println!("| rule | ms at {n_small} | ms at {n_large} | growth | |");
+    println!("|---|---:|---:|---:|---|");
+    let mut flagged = 0;
+    for (id, s, l, g) in &rows {
+        let bad = *l >= FLOOR_MS && *g > limit;
+        flagged += usize::from(bad);
+        println!(
+            "| {id} | {s:.1} | {l:.1} | x{g:.1} | {} |",
+            if bad { "SUPERLINEAR" } else { "" }
+        );
+    }
+    let total_small: f64 = a.values().sum();
+    let total_large: f64 = b.values().sum();
+    println!(
+        "| all rules | {total_small:.0} | {total_large:.0} | x{:.1} | |",
+        total_large / total_small
+    );
+    if flagged > 0 {
+        println!("{flagged} rule(s) grow faster than x{limit:.0} (twice the size ratio)");
+        1
+    } else {
+        println!("no rule grows faster than x{limit:.0} (twice the size ratio)");
+        0
     }
 }

@@ -479,7 +479,9 @@ fn docs(output: Option<&Path>, args: &PolicyArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// `INFRACHECK_TIMINGS=1` prints how long each stage took, to standard error.
+/// `INFRACHECK_TIMINGS=1` prints, to standard error, when each stage ended and the
+/// resident memory then; `INFRACHECK_TIMINGS=rules` also evaluates the rules one at
+/// a time and prints each one's CPU time.
 struct PhaseTimer(Option<std::time::Instant>);
 
 impl PhaseTimer {
@@ -489,9 +491,20 @@ impl PhaseTimer {
 
     fn mark(&self, what: &str) {
         if let Some(start) = self.0 {
-            eprintln!("{:>8.1} ms  {what}", start.elapsed().as_secs_f64() * 1000.0);
+            eprintln!(
+                "{:>8.1} ms {:>7} MB RSS  {what}",
+                start.elapsed().as_secs_f64() * 1000.0,
+                resident_mb().map_or_else(|| "?".to_string(), |mb| format!("{mb:.1}"))
+            );
         }
     }
+}
+
+/// The process's resident memory now, in MB (Linux: /proc/self/statm).
+fn resident_mb() -> Option<f64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096.0 / 1e6)
 }
 
 /// The scan of `plan` (a plan file, with `--tf-dir` locations) or of `hcl` (.tf

@@ -30,6 +30,55 @@ fn cidr_intersects(args: Vec<Value>) -> Result<Value> {
     Ok(Value::from(overlap))
 }
 
+/// `infracheck.cidr_overlaps(cidrs)`: the index pairs `[i, j]` (both orders, i != j)
+/// of the CIDRs in the array `cidrs` that share an address; entries that are not
+/// valid CIDRs overlap nothing. Sorting and a sweep make it O(n log n + pairs),
+/// where comparing every pair in Rego grows with the square of the VPCs scanned.
+fn cidr_overlaps(args: Vec<Value>) -> Result<Value> {
+    let [cidrs] = args.as_slice() else {
+        return Err(anyhow!("infracheck.cidr_overlaps takes 1 argument"));
+    };
+    let cidrs = cidrs
+        .as_array()
+        .map_err(|_| anyhow!("infracheck.cidr_overlaps: expected an array of CIDRs"))?;
+    // (is IPv6, first address, last address, index), as 128-bit numbers.
+    let mut ranges: Vec<(bool, u128, u128, usize)> = cidrs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let net = IpNet::from_str(c.as_string().ok()?.as_ref()).ok()?;
+            Some(match net {
+                IpNet::V4(n) => (
+                    false,
+                    u32::from(n.network()).into(),
+                    u32::from(n.broadcast()).into(),
+                    i,
+                ),
+                IpNet::V6(n) => (true, n.network().into(), n.broadcast().into(), i),
+            })
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut pairs = Vec::new();
+    for (k, &(v6, _, last, i)) in ranges.iter().enumerate() {
+        // Later ranges start at or after this one; those starting inside it overlap.
+        for &(v6_j, first_j, _, j) in &ranges[k + 1..] {
+            if v6_j != v6 || first_j > last {
+                break;
+            }
+            pairs.push((i, j));
+            pairs.push((j, i));
+        }
+    }
+    pairs.sort_unstable();
+    Ok(Value::from(
+        pairs
+            .into_iter()
+            .map(|(i, j)| Value::from(vec![Value::from(i as u64), Value::from(j as u64)]))
+            .collect::<Vec<_>>(),
+    ))
+}
+
 /// Follows a dotted attribute path (`a.0.b`) into a value; list indexes are numbers.
 fn lookup<'v>(mut v: &'v Value, path: &str) -> Option<&'v Value> {
     if path.is_empty() {
@@ -119,6 +168,11 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         2,
         Box::new(cidr_intersects),
     )?;
+    engine.add_extension(
+        "infracheck.cidr_overlaps".to_string(),
+        1,
+        Box::new(cidr_overlaps),
+    )?;
     engine.add_extension("infracheck.get".to_string(), 3, Box::new(get))?;
     engine.add_extension("infracheck.is_unknown".to_string(), 2, Box::new(is_unknown))?;
     engine.add_extension(
@@ -166,6 +220,25 @@ mod tests {
         assert!(at("ingress.0.cidr_blocks.1"));
         assert!(!at("ingress"), "a descendant does not count");
         assert!(!at("ingress.0.cidr"));
+    }
+
+    #[test]
+    fn overlaps_are_found_by_sweep() {
+        let cidrs = Value::from_json_str(
+            r#"["10.0.0.0/16", "10.1.0.0/16", "10.0.128.0/24", "bad", 7, "10.0.0.0/8", "::/0", "2001:db8::/32"]"#,
+        )
+        .unwrap();
+        let got = cidr_overlaps(vec![cidrs]).unwrap();
+        let want =
+            Value::from_json_str("[[0,2],[0,5],[1,5],[2,0],[2,5],[5,0],[5,1],[5,2],[6,7],[7,6]]")
+                .unwrap();
+        assert_eq!(got, want);
+        let none = cidr_overlaps(vec![Value::from_json_str(
+            r#"["10.0.0.0/24", "10.0.1.0/24"]"#,
+        )
+        .unwrap()])
+        .unwrap();
+        assert_eq!(none, Value::from_json_str("[]").unwrap());
     }
 
     #[test]
