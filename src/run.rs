@@ -51,13 +51,27 @@ fn policy_files(config: &Config, args: &PolicyArgs) -> Result<Vec<PolicyFile>> {
 }
 
 fn write_output(text: &str, output: Option<&Path>) -> Result<()> {
+    stream_output(output, &mut |w| w.write_all(text.as_bytes()))
+}
+
+/// Hands `write` the report's destination: the file, or standard output.
+fn stream_output(
+    output: Option<&Path>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("{}: cannot write the report", path.display())),
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            write(&mut w)
+                .and_then(|()| w.flush())
+                .with_context(|| format!("{}: cannot write the report", path.display()))
+        }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = out.write_all(text.as_bytes());
+            let _ = write(&mut out).and_then(|()| out.flush());
             Ok(())
         }
     }
@@ -325,7 +339,13 @@ fn evaluate_and_report(
                 }
                 t
             }
-            OutputFormat::Json => report::json::render(&result, &ctx),
+            OutputFormat::Json => {
+                // Streamed: a large scan's JSON report is the biggest thing it writes.
+                stream_output(file.as_deref(), &mut |w| {
+                    report::json::write(&result, &ctx, w)
+                })?;
+                continue;
+            }
             OutputFormat::Sarif => report::sarif::render(&result, &ctx),
             OutputFormat::Junit => report::junit::render(&result, &ctx),
             OutputFormat::Markdown => report::markdown::render(&result, &ctx),

@@ -97,6 +97,18 @@ fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
 }
 
 pub fn render(result: &ScanResult, ctx: &Context) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = write(result, ctx, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the report to `w`: a large scan's report is never held whole in memory.
+pub fn write(
+    result: &ScanResult,
+    ctx: &Context,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let source = ctx.source;
     let framework = ctx.framework;
     let titles: std::collections::HashMap<&str, &str> = result
@@ -149,7 +161,6 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
         coverage_gaps: (source.kind == "live" || !result.coverage_gaps.is_empty())
             .then_some(result.coverage_gaps.as_slice()),
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }
