@@ -270,8 +270,16 @@ impl PolicySet {
                 .flat_map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        let mut outcomes = outcomes;
-        outcomes.sort_by_key(|(i, _)| *i);
+        // Every rule gets an outcome: one whose thread died is an error, not absent.
+        let mut by_index: Vec<Option<RuleOutcome>> = (0..applicable.len()).map(|_| None).collect();
+        for (i, outcome) in outcomes {
+            if let Some(slot) = by_index.get_mut(i) {
+                *slot = Some(outcome);
+            }
+        }
+        let outcomes = by_index
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err("the evaluation stopped unexpectedly".to_string())));
 
         let by_address: HashMap<&str, &crate::model::Resource> = scan
             .resources
@@ -287,7 +295,7 @@ impl PolicySet {
             rules: applicable.iter().map(|r| r.meta.clone()).collect(),
             ..Default::default()
         };
-        for ((_, outcome), rule) in outcomes.into_iter().zip(&applicable) {
+        for (outcome, rule) in outcomes.zip(&applicable) {
             let meta = &rule.meta;
             let (deny, unknown) = match outcome {
                 Ok(x) => x,
