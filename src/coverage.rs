@@ -20,8 +20,8 @@
 //! rule's own types leaves those resources out of the scan: no outcome at all.)
 //!
 //! A rule with `custom.per_resource: true` judges each resource on its own (TAG-001:
-//! its tags): a gap in some of its resource types (Lambda functions, not collected) leaves
-//! its outcomes on resources of other types as they are.
+//! its tags): a gap in some of its resource types (Lambda functions that could not be
+//! read) leaves its outcomes on resources of other types as they are.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -8,39 +8,58 @@
 //! balancer's alarm names its `arn_suffix`, which MON-001 matches in the region.
 //! An alarm has no `id` (Terraform's is the name, which another resource of the
 //! region, such as a group, may also have: value joins would be ambiguous).
-//! DescribeAlarms has no tags and they are not read one alarm at a time: `tags` is
-//! unknown (TAG-001 gives UNKNOWN for alarms).
+//! DescribeAlarms has no tags: they come from one batch of the tagging API per
+//! region ([`super::tagging`]), read alongside, not one call per alarm.
+//!
+//! The alarms of target tracking scaling policies are left out: (Application) Auto
+//! Scaling creates, replaces and deletes them ("DO NOT EDIT OR DELETE"), no
+//! configuration declares them (a plan has none), and they cannot keep tags of
+//! their own, as AWS managed KMS keys are left out of the keys.
 
 use serde_json::{json, Map, Value};
 
 use super::appautoscaling::number;
-use super::{CallError, Collected, Ctx};
+use super::{tagging, CallError, Collected, Ctx};
 use aws_sdk_cloudwatch::types::{AlarmType, Dimension};
 
 pub(crate) const TYPES: &[&str] = &["aws_cloudwatch_metric_alarm"];
 
 pub(crate) async fn collect(ctx: &Ctx) -> Result<Collected, CallError> {
     let client = aws_sdk_cloudwatch::Client::new(&ctx.sdk);
-    let pages = ctx
-        .pages(
+    let (pages, tags) = tokio::join!(
+        ctx.pages(
             "cloudwatch:DescribeAlarms",
             client
                 .describe_alarms()
                 .alarm_types(AlarmType::MetricAlarm)
                 .into_paginator()
                 .send(),
-        )
-        .await?;
+        ),
+        tagging::by_arn(ctx, "cloudwatch:alarm"),
+    );
     let mut out = Collected::default();
-    for a in pages.iter().flat_map(|p| p.metric_alarms()) {
+    for a in pages?.iter().flat_map(|p| p.metric_alarms()) {
         let Some(name) = a.alarm_name() else {
             continue;
         };
-        let mut r = ctx.resource("aws_cloudwatch_metric_alarm", name, alarm_values(a));
-        r.unknown = vec!["tags".into(), "tags_all".into()];
-        out.resources.push(r);
+        if is_target_tracking(a) {
+            continue;
+        }
+        let mut values = alarm_values(a);
+        if let Some(t) = tagging::of(&tags, a.alarm_arn().unwrap_or_default()) {
+            values["tags"] = t;
+        }
+        let r = ctx.resource("aws_cloudwatch_metric_alarm", name, values);
+        out.push_tagged(ctx, "cloudwatch", r, &tags);
     }
     Ok(out)
+}
+
+/// An alarm that a target tracking scaling policy created and manages (AWS's own
+/// description of it).
+fn is_target_tracking(a: &aws_sdk_cloudwatch::types::MetricAlarm) -> bool {
+    a.alarm_description()
+        .is_some_and(|d| d.starts_with("DO NOT EDIT OR DELETE. For TargetTrackingScaling policy"))
 }
 
 /// Dimensions as Terraform's `dimensions` map.
@@ -97,4 +116,28 @@ pub(crate) fn alarm_values(a: &aws_sdk_cloudwatch::types::MetricAlarm) -> Value 
         "insufficient_data_actions": a.insufficient_data_actions(),
         "metric_query": queries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudwatch::types::MetricAlarm;
+
+    #[test]
+    fn target_tracking_alarms_are_auto_scalings() {
+        let managed = MetricAlarm::builder()
+            .alarm_name("TargetTracking-table/orders-AlarmHigh-1")
+            .alarm_description(
+                "DO NOT EDIT OR DELETE. For TargetTrackingScaling policy arn:aws:autoscaling:...",
+            )
+            .build();
+        assert!(super::is_target_tracking(&managed));
+        let own = MetricAlarm::builder()
+            .alarm_name("TargetTracking-mine")
+            .alarm_description("CPU above 80%")
+            .build();
+        assert!(!super::is_target_tracking(&own));
+        assert!(!super::is_target_tracking(
+            &MetricAlarm::builder().alarm_name("x").build()
+        ));
+    }
 }

@@ -34,10 +34,12 @@ mod efs;
 mod elasticache;
 mod elb;
 mod elbv2;
+mod firehose;
 mod guardduty;
 mod iam;
 mod kinesis;
 mod kms;
+mod lambda;
 mod logs;
 mod rds;
 mod route53;
@@ -47,6 +49,8 @@ mod securityhub;
 mod sns;
 mod sqs;
 mod sts;
+mod synthetics;
+mod tagging;
 mod wafv2;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -166,6 +170,10 @@ pub const OPERATIONS: &[&str] = &[
     "acm:ListTagsForCertificate",
     "kinesis:ListStreams",
     "kinesis:ListTagsForStream",
+    "lambda:ListFunctions",
+    "firehose:ListDeliveryStreams",
+    "synthetics:DescribeCanaries",
+    "tag:GetResources",
 ];
 
 /// The regional collectors: service (as in IAM actions) and the Terraform resource
@@ -195,6 +203,9 @@ const REGIONAL: &[(&str, &[&str])] = &[
     ("elasticfilesystem", efs::TYPES),
     ("acm", acm::TYPES),
     ("kinesis", kinesis::TYPES),
+    ("lambda", lambda::TYPES),
+    ("firehose", firehose::TYPES),
+    ("synthetics", synthetics::TYPES),
 ];
 
 /// The global collectors (the S3 bucket list, IAM, CloudFront, Route 53): one task
@@ -686,6 +697,9 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 "elasticfilesystem" => efs::collect(&ctx).await,
                 "acm" => acm::collect(&ctx).await,
                 "kinesis" => kinesis::collect(&ctx).await,
+                "lambda" => lambda::collect(&ctx).await,
+                "firehose" => firehose::collect(&ctx).await,
+                "synthetics" => synthetics::collect(&ctx).await,
                 "s3" => s3::collect(&ctx, &regions).await,
                 "iam" => iam::collect(&ctx).await,
                 "cloudfront" => cloudfront::collect(&ctx).await,

@@ -35,6 +35,10 @@ const SOURCES: &[(&str, &str)] = &[
     ("efs.rs", include_str!("efs.rs")),
     ("acm.rs", include_str!("acm.rs")),
     ("kinesis.rs", include_str!("kinesis.rs")),
+    ("lambda.rs", include_str!("lambda.rs")),
+    ("firehose.rs", include_str!("firehose.rs")),
+    ("synthetics.rs", include_str!("synthetics.rs")),
+    ("tagging.rs", include_str!("tagging.rs")),
 ];
 
 /// The operation names that `ctx.call("...")`, `ctx.call_opt("...")` and
@@ -124,7 +128,7 @@ fn uncollected_types_become_one_gap_per_service() {
         [
             "aws_vpc",
             "aws_cloudfront_origin_access_control",
-            "aws_synthetics_canary",
+            "aws_lambda_layer_version",
             "aws_cloudfront_origin_access_identity",
             "aws_dynamodb_table",
         ]
@@ -152,7 +156,7 @@ fn uncollected_types_become_one_gap_per_service() {
                     "aws_cloudfront_origin_access_identity"
                 ]
             ),
-            ("synthetics", vec!["aws_synthetics_canary"]),
+            ("lambda", vec!["aws_lambda_layer_version"]),
         ]
     );
 }
@@ -170,4 +174,35 @@ fn services_of_uncollected_types() {
     ] {
         assert_eq!(super::service_of(kind), service, "{kind}");
     }
+}
+
+#[test]
+fn the_tag_and_region_rules_types_are_collected() {
+    for kind in [
+        "aws_lambda_function",
+        "aws_kinesis_firehose_delivery_stream",
+        "aws_synthetics_canary",
+        "aws_cloudwatch_metric_alarm",
+    ] {
+        assert!(super::is_collected(kind), "{kind}");
+    }
+}
+
+#[test]
+fn a_resource_missing_from_a_tag_batch_has_no_tags_and_a_failed_batch_unknown_ones() {
+    use serde_json::json;
+    let batch = Ok([("arn:a".to_string(), json!({"Owner": "me"}))]
+        .into_iter()
+        .collect());
+    assert_eq!(
+        super::tagging::of(&batch, "arn:a"),
+        Some(json!({"Owner": "me"}))
+    );
+    assert_eq!(super::tagging::of(&batch, "arn:b"), Some(json!({})));
+    let failed = Err(super::CallError {
+        op: "tag:GetResources",
+        code: "AccessDenied".into(),
+        message: String::new(),
+    });
+    assert_eq!(super::tagging::of(&failed, "arn:a"), None);
 }
