@@ -47,7 +47,7 @@ pub enum Command {
     /// Scan a live AWS account with the same rules (standard AWS credential chain;
     /// see docs/iam-policy.json for the read-only permissions it needs).
     #[cfg(feature = "live")]
-    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read; what could not be read\n  is a coverage gap and its rules give UNKNOWN)"))]
+    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read, from any account; what\n  could not be read is a coverage gap and its rules give UNKNOWN)"))]
     Live(LiveArgs),
     /// List or test the rules.
     #[command(subcommand)]
@@ -65,9 +65,14 @@ pub struct LiveArgs {
     /// The AWS profile (shared config and credentials files) to use.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Assume this IAM role (through STS) and scan its account.
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
+    /// Assume this IAM role (through STS) and scan its account. Repeatable and
+    /// comma-separated: one role per account, e.g. into each account of an
+    /// organization; each account is evaluated on its own and the outcomes are
+    /// merged into one report (region outcomes and coverage gaps then name their
+    /// account). An account that cannot be read is a coverage gap and the others
+    /// are still scanned. Without it: the account of the credentials.
+    #[arg(long, value_delimiter = ',', value_name = "ARN")]
+    pub role_arn: Vec<String>,
     /// Send every AWS request to this URL (an emulator such as moto_server).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
