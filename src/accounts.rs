@@ -227,4 +227,93 @@ mod tests {
         assert_eq!(account_of("aws_s3_bucket.logs"), None);
         assert_eq!(account_of("region/us-east-1"), None);
     }
+
+    #[cfg(feature = "live")]
+    #[test]
+    fn role_arns_name_their_account() {
+        use crate::source::live::role_account;
+        let ok = "arn:aws:iam::222222222222:role/audit";
+        assert_eq!(role_account(ok), Some("222222222222"));
+        assert_eq!(
+            role_account("arn:aws-us-gov:iam::222222222222:role/a/b"),
+            Some("222222222222")
+        );
+        for bad in [
+            "audit",
+            "arn:aws:iam::2222:role/audit",
+            "arn:aws:iam::222222222222:user/audit",
+            "arn:aws:sts::222222222222:role/audit",
+            "arn:aws:iam::222222222222:role/",
+        ] {
+            assert_eq!(role_account(bad), None, "{bad}");
+        }
+    }
+
+    /// What `live` does with an account whose role could not be assumed: its scan
+    /// has one gap over everything live mode reads, so its region outcomes are
+    /// UNKNOWN (naming the account), it has no resource outcome, and the readable
+    /// account's outcomes are untouched.
+    #[cfg(feature = "live")]
+    #[test]
+    fn an_unreadable_account_gives_unknown_region_outcomes_and_a_gap() {
+        use crate::source::live::Unreadable;
+        let files = crate::engine::builtin_files();
+        let mut policies =
+            crate::engine::PolicySet::load(&files, &crate::config::Settings::default()).unwrap();
+        policies.retain(&["GD-001".to_string(), "S3-003".to_string()]);
+        let regions = vec!["us-east-1".to_string()];
+        let evaluate = |mut scan: Scan, account: &str| {
+            qualify_gaps(&mut scan, account);
+            let mut result = policies.evaluate(&scan, crate::model::index::build_input(&scan));
+            let needs = crate::coverage::rule_needs(&result.rules, &files);
+            crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
+            qualify_findings(&mut result, account);
+            (scan, result)
+        };
+        let readable = Scan {
+            source: "live",
+            regions: regions.clone(),
+            accounts: vec!["111111111111".into()],
+            ..Default::default()
+        };
+        let unreadable = Unreadable {
+            role_arn: "arn:aws:iam::222222222222:role/audit".into(),
+            account: "222222222222".into(),
+            error: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+        };
+        let (scan, result) = merge(vec![
+            evaluate(readable, "111111111111"),
+            evaluate(unreadable.scan(&regions), "222222222222"),
+        ]);
+        let got: Vec<(&str, &str, Status)> = result
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.address.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("GD-001", "111111111111/region/us-east-1", Status::Failed),
+                ("GD-001", "222222222222/region/us-east-1", Status::Unknown),
+            ]
+        );
+        assert!(
+            result.findings[1].message.starts_with(
+                "coverage gap: sts in account 222222222222, all regions could not be read (the account could not be read with role arn:aws:iam::222222222222:role/audit: AccessDenied"
+            ),
+            "{}",
+            result.findings[1].message
+        );
+        assert_eq!(scan.accounts, ["111111111111", "222222222222"]);
+        assert_eq!(result.coverage_gaps.len(), 1);
+        assert!(result.coverage_gaps[0]
+            .resource_types
+            .contains(&"aws_guardduty_detector".to_string()));
+        // Nothing of the unreadable account is in the Security Hub scope.
+        let needs = crate::coverage::rule_needs(&result.rules, &files);
+        let scope = crate::publish::scope::EvaluatedScope::new(&result, &scan, &needs);
+        assert!(scope.contains("111111111111", "us-east-1", "GD-001"));
+        assert!(!scope.contains("222222222222", "us-east-1", "GD-001"));
+        assert!(!scope.contains("222222222222", "us-east-1", "S3-003"));
+    }
 }

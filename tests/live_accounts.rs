@@ -168,7 +168,11 @@ async fn each_account_is_evaluated_on_its_own_and_reported_together() {
         set(&[
             ("GD-001", &format!("{A}/region/us-east-1"), "PASSED"),
             ("GD-001", &format!("{B}/region/us-east-1"), "FAILED"),
-            ("S3-003", &format!("aws_s3_bucket.{A}/us-east-1/ic-a-plain"), "FAILED"),
+            (
+                "S3-003",
+                &format!("aws_s3_bucket.{A}/us-east-1/ic-a-plain"),
+                "FAILED"
+            ),
             (
                 "S3-003",
                 &format!("aws_s3_bucket.{B}/us-east-1/ic-b-versioned"),
@@ -214,7 +218,12 @@ async fn each_account_is_evaluated_on_its_own_and_reported_together() {
     assert_eq!(asff, expected);
 
     // One account: output as it always was (no `accounts`, unqualified regions).
-    let one = live(&["--endpoint-url", &moto.url(), "--role-arn", &role(B, "audit")]);
+    let one = live(&[
+        "--endpoint-url",
+        &moto.url(),
+        "--role-arn",
+        &role(B, "audit"),
+    ]);
     assert_eq!(one.code, 0, "{}", one.stderr);
     assert!(one.json["source"].get("accounts").is_none());
     assert!(outcomes(&one.json).contains(&(
@@ -240,14 +249,16 @@ async fn security_hub_gets_each_accounts_findings_with_its_credentials() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains(&format!("infracheck: account {A}: security hub us-east-1: 1 new")),
+        run.stderr.contains(&format!(
+            "infracheck: account {A}: security hub us-east-1: 1 new"
+        )),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr
-            .contains(&format!("infracheck: account {B}: security hub us-east-1: 1 new")),
+        run.stderr.contains(&format!(
+            "infracheck: account {B}: security hub us-east-1: 1 new"
+        )),
         "{}",
         run.stderr
     );
@@ -330,7 +341,8 @@ fn a_role_arn_that_names_no_account_is_refused() {
     let run = live(&["--endpoint-url", &closed_url(), "--role-arn", "audit"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("--role-arn: \"audit\" is not an IAM role ARN"),
+        run.stderr
+            .contains("--role-arn: \"audit\" is not an IAM role ARN"),
         "{}",
         run.stderr
     );
