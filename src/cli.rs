@@ -44,8 +44,9 @@ pub enum Command {
     /// (the root module; local modules are read too, remote ones are not).
     #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}"))]
     Hcl(PlanArgs),
-    /// Scan a live AWS account with the same rules (standard AWS credential chain;
-    /// see docs/iam-policy.json for the read-only permissions it needs).
+    /// Scan a live AWS account (or several: --role-arn A,B) with the same rules
+    /// (standard AWS credential chain; see docs/iam-policy.json for the read-only
+    /// permissions it needs).
     #[cfg(feature = "live")]
     #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read, from any account; what\n  could not be read is a coverage gap and its rules give UNKNOWN)"))]
     Live(LiveArgs),
@@ -77,7 +78,8 @@ pub struct LiveArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Import the findings into each scanned region's AWS Security Hub (as the
-    /// account's own product), updating earlier runs' findings: fixed ones turn
+    /// account's own product; with several --role-arn, each account's findings into
+    /// its own hub, with its role), updating earlier runs' findings: fixed ones turn
     /// PASSED, those of deleted resources are archived. Needs
     /// securityhub:DescribeHub, GetFindings and BatchImportFindings.
     #[arg(long)]
