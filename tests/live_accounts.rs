@@ -5,7 +5,8 @@
 //!
 //! Account A (moto's default) and account B differ: A's bucket has no versioning
 //! (S3-003 FAILED) and A has GuardDuty (GD-001 PASSED); B's bucket is versioned and
-//! B has no GuardDuty detector (GD-001 FAILED in B only).
+//! B has no GuardDuty detector (GD-001 FAILED in B only). moto never refuses a
+//! role: a small proxy in front of it refuses AssumeRole into roles named `denied`.
 #![cfg(feature = "live")]
 
 mod common;
@@ -320,6 +321,139 @@ async fn hub(conf: &SdkConfig) -> Vec<(String, String, String, String)> {
         .unwrap()
         .join()
         .unwrap()
+}
+
+/// A proxy in front of moto that refuses AssumeRole into any role named `denied`
+/// (moto assumes any role), and passes everything else through: one connection to
+/// moto per request.
+fn denying_proxy(moto: &Moto) -> String {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = format!("127.0.0.1:{}", moto.port);
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                // One request: headers, then Content-Length bytes of body.
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match client.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                while buf.len() < head_end + length {
+                    match client.read(&mut chunk) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
+                if body.contains("Action=AssumeRole") && body.contains("role%2Fdenied") {
+                    let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error><RequestId>denied</RequestId></ErrorResponse>";
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    return;
+                }
+                let mut request: String = head
+                    .trim_end()
+                    .lines()
+                    .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+                    .map(|l| format!("{l}\r\n"))
+                    .collect();
+                request.push_str("Connection: close\r\n\r\n");
+                let Ok(mut moto) = TcpStream::connect(&upstream) else {
+                    return;
+                };
+                let _ = moto.write_all(request.as_bytes());
+                let _ = moto.write_all(&buf[head_end..]);
+                let mut response = Vec::new();
+                let _ = moto.read_to_end(&mut response);
+                let _ = client.write_all(&response);
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_that_cannot_be_assumed_is_a_gap_and_the_others_are_scanned() {
+    let Some(moto) = start_moto() else { return };
+    seed(&moto).await;
+    let proxy = denying_proxy(&moto);
+    const C: &str = "333344445555";
+    let roles = format!("{},{}", role(A, "audit"), role(C, "denied"));
+    let run = live(&["--endpoint-url", &proxy, "--role-arn", &roles]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "infracheck: warning: account {C} could not be read (role arn:aws:iam::{C}:role/denied)"
+        )),
+        "{}",
+        run.stderr
+    );
+    let doc = &run.json;
+    assert_eq!(doc["source"]["path"], format!("aws:{A},{C}"));
+    assert_eq!(
+        outcomes(doc),
+        set(&[
+            ("GD-001", &format!("{A}/region/us-east-1"), "PASSED"),
+            ("GD-001", &format!("{C}/region/us-east-1"), "UNKNOWN"),
+            (
+                "S3-003",
+                &format!("aws_s3_bucket.{A}/us-east-1/ic-a-plain"),
+                "FAILED"
+            ),
+        ]),
+        "{doc:#}"
+    );
+    let gaps: Vec<&serde_json::Value> = doc["coverage_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["account"] == C)
+        .collect();
+    assert_eq!(gaps.len(), 1, "{doc:#}");
+    assert_eq!(gaps[0]["service"], "sts");
+    assert_eq!(gaps[0]["region"], serde_json::Value::Null);
+    let error = gaps[0]["error"].as_str().unwrap();
+    assert!(
+        error.ends_with(&format!(
+            "cannot assume role arn:aws:iam::{C}:role/denied: sts:AssumeRole: AccessDenied: not authorized to perform sts:AssumeRole"
+        )),
+        "{error}"
+    );
+    let unknown = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "UNKNOWN")
+        .unwrap();
+    assert!(
+        unknown["message"].as_str().unwrap().starts_with(&format!(
+            "coverage gap: sts in account {C}, all regions could not be read"
+        )),
+        "{unknown:#}"
+    );
 }
 
 #[test]

@@ -811,9 +811,14 @@ async fn scan_account(
         limit: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         calls: calls.clone(),
     };
-    ctx.account = sts::account(&ctx)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the AWS account (credentials?): {e}"))?;
+    ctx.account = match sts::account(&ctx).await {
+        Ok(account) => account,
+        Err(e) => match (&role, assume_role_error(&ctx.sdk).await) {
+            // The request "could not be sent": say why the role was refused.
+            (Some(role), Some(why)) => anyhow::bail!("cannot assume role {role}: {why}"),
+            _ => anyhow::bail!("cannot read the AWS account (credentials?): {e}"),
+        },
+    };
 
     let mut tasks: Vec<Task> = Vec::new();
     for region in &opts.regions {
@@ -942,6 +947,36 @@ async fn scan_account(
         elapsed: start.elapsed(),
         sdk: ctx.sdk.clone(),
     })
+}
+
+/// Why the assumed role's credentials cannot be had (AccessDenied...), if so.
+async fn assume_role_error(sdk: &SdkConfig) -> Option<String> {
+    use aws_sdk_sts::config::ProvideCredentials;
+    type AssumeRoleError = SdkError<
+        aws_sdk_sts::operation::assume_role::AssumeRoleError,
+        aws_sdk_sts::config::http::HttpResponse,
+    >;
+    let e = sdk
+        .credentials_provider()?
+        .provide_credentials()
+        .await
+        .err()?;
+    // The STS error (`AccessDenied: ...`) when there is one, else what failed.
+    let mut texts = vec![e.to_string()];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(sts) = s.downcast_ref::<AssumeRoleError>() {
+            if let Some(code) = sts.code() {
+                return Some(format!(
+                    "sts:AssumeRole: {code}: {}",
+                    sts.message().unwrap_or_default()
+                ));
+            }
+        }
+        texts.push(s.to_string());
+        source = s.source();
+    }
+    Some(texts.join(": "))
 }
 
 fn join_rank(kind: &str) -> u8 {
