@@ -44,10 +44,11 @@ pub enum Command {
     /// (the root module; local modules are read too, remote ones are not).
     #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}"))]
     Hcl(PlanArgs),
-    /// Scan a live AWS account with the same rules (standard AWS credential chain;
-    /// see docs/iam-policy.json for the read-only permissions it needs).
+    /// Scan a live AWS account (or several: --role-arn A,B) with the same rules
+    /// (standard AWS credential chain; see docs/iam-policy.json for the read-only
+    /// permissions it needs).
     #[cfg(feature = "live")]
-    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read; what could not be read\n  is a coverage gap and its rules give UNKNOWN)"))]
+    #[command(after_help = format!("{OUTPUTS_HELP}\n\n{EXIT_CODES}\n  (live: 2 also when nothing at all could be read, from any account; what\n  could not be read is a coverage gap and its rules give UNKNOWN)"))]
     Live(LiveArgs),
     /// List or test the rules.
     #[command(subcommand)]
@@ -65,14 +66,20 @@ pub struct LiveArgs {
     /// The AWS profile (shared config and credentials files) to use.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Assume this IAM role (through STS) and scan its account.
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
+    /// Assume this IAM role (through STS) and scan its account. Repeatable and
+    /// comma-separated: one role per account, e.g. into each account of an
+    /// organization; each account is evaluated on its own and the outcomes are
+    /// merged into one report (region outcomes and coverage gaps then name their
+    /// account). An account that cannot be read is a coverage gap and the others
+    /// are still scanned. Without it: the account of the credentials.
+    #[arg(long, value_delimiter = ',', value_name = "ARN")]
+    pub role_arn: Vec<String>,
     /// Send every AWS request to this URL (an emulator such as moto_server).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Import the findings into each scanned region's AWS Security Hub (as the
-    /// account's own product), updating earlier runs' findings: fixed ones turn
+    /// account's own product; with several --role-arn, each account's findings into
+    /// its own hub, with its role), updating earlier runs' findings: fixed ones turn
     /// PASSED, those of deleted resources are archived. Needs
     /// securityhub:DescribeHub, GetFindings and BatchImportFindings.
     #[arg(long)]

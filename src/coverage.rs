@@ -122,9 +122,15 @@ pub fn rule_needs(rules: &[RuleMeta], files: &[PolicyFile]) -> Needs {
     out
 }
 
-/// `coverage gap: ec2 in us-west-2 could not be read (...)`.
+/// `coverage gap: ec2 in us-west-2 could not be read (...)`; in a run over several
+/// accounts, `coverage gap: ec2 in account 111122223333, us-west-2 could not be
+/// read (...)`.
 pub fn describe(gap: &Gap) -> String {
     let region = gap.region.as_deref().unwrap_or("all regions");
+    let region = match &gap.account {
+        Some(account) => format!("account {account}, {region}"),
+        None => region.to_string(),
+    };
     match gap.reason {
         GapReason::Unreadable => format!(
             "coverage gap: {} in {region} could not be read ({})",
@@ -289,6 +295,7 @@ mod tests {
             Gap {
                 service: "s3".into(),
                 region: Some("us-east-1".into()),
+                account: None,
                 resource_types: vec!["aws_s3_bucket".into()],
                 error: "AccessDenied".into(),
                 reason: GapReason::Unreadable,
@@ -296,6 +303,7 @@ mod tests {
             Gap {
                 service: "guardduty".into(),
                 region: Some("us-west-2".into()),
+                account: None,
                 resource_types: vec!["aws_guardduty_detector".into()],
                 error: "timeout".into(),
                 reason: GapReason::Unreadable,
@@ -338,6 +346,7 @@ mod tests {
         let gap = Gap {
             service: "ec2".into(),
             region: None,
+            account: None,
             resource_types: vec!["aws_flow_log".into()],
             error: "not collected".into(),
             reason: GapReason::NotCollected,
@@ -393,6 +402,7 @@ mod tests {
             Gap {
                 service: "sns".into(),
                 region: None,
+                account: None,
                 resource_types: vec!["aws_sns_topic".into()],
                 error: "not collected".into(),
                 reason: GapReason::NotCollected,
@@ -401,6 +411,7 @@ mod tests {
             Gap {
                 service: "autoscaling".into(),
                 region: None,
+                account: None,
                 resource_types: vec!["aws_autoscaling_group_tag".into()],
                 error: "not collected".into(),
                 reason: GapReason::NotCollected,

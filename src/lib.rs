@@ -4,6 +4,7 @@
 //! Data flows one way: [`source`] loaders -> [`model`] (+ indexes) -> [`engine`]
 //! -> [`findings`] -> [`report`] and [`publish`] (Security Hub).
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod coverage;

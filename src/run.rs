@@ -101,7 +101,7 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
         #[cfg(feature = "live")]
         security_hub: None,
     };
-    evaluate_and_report(&args.report, prepared, scan, path, destination)
+    evaluate_and_report(&args.report, prepared, vec![scan], path, destination)
 }
 
 /// Where a run's findings go besides the reports.
@@ -110,19 +110,23 @@ struct Destination {
     /// scanned, go to this region: the configured primary region (live: when it is
     /// scanned, else the first scanned region).
     home_region: String,
-    /// `live --security-hub`: import into the scanned account's Security Hub.
+    /// `live --security-hub`: import into each scanned account's Security Hub.
     #[cfg(feature = "live")]
-    security_hub: Option<SecurityHubTarget>,
+    security_hub: Option<SecurityHubTargets>,
 }
 
 #[cfg(feature = "live")]
-struct SecurityHubTarget {
-    sdk: aws_config::SdkConfig,
-    account: String,
+struct SecurityHubTargets {
+    /// Each account that was read, with the credentials it was read with.
+    accounts: Vec<(String, aws_config::SdkConfig)>,
+    /// Accounts that could not be read: their hubs are left as they are.
+    unreadable: Vec<String>,
     regions: Vec<String>,
 }
 
-/// `infracheck live`: read the account, then evaluate and report like `plan`.
+/// `infracheck live`: read the account (or each role's account), then evaluate and
+/// report like `plan`; each account is evaluated on its own (see
+/// [`crate::accounts`]).
 #[cfg(feature = "live")]
 fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     use crate::source::live;
@@ -140,7 +144,7 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     let opts = live::LiveOptions {
         regions: regions.clone(),
         profile: args.profile.clone(),
-        role_arn: args.role_arn.clone(),
+        role_arns: args.role_arn.clone(),
         endpoint_url: args.endpoint_url.clone(),
         progress: true,
     };
@@ -149,11 +153,16 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     if std::env::var_os("INFRACHECK_TIMINGS").is_some() {
         eprintln!(
             "live: {} API calls in {:.2} s",
-            loaded.api_calls,
+            loaded.api_calls(),
             loaded.elapsed.as_secs_f64()
         );
     }
-    let mut scan = loaded.scan;
+    for u in &loaded.unreadable {
+        eprintln!(
+            "infracheck: warning: account {} could not be read (role {}): {}",
+            u.account, u.role_arn, u.error
+        );
+    }
     let rules: Vec<_> = prepared
         .policies
         .rules()
@@ -161,8 +170,20 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
         .cloned()
         .collect();
     let needs = crate::coverage::rule_needs(&rules, &prepared.files);
-    scan.gaps.extend(live::uncollected_gaps(&needs));
-    let path = format!("aws:{}", scan.accounts.join(","));
+    let uncollected = live::uncollected_gaps(&needs);
+    let mut sdks = Vec::new();
+    let mut scans = Vec::new();
+    for s in loaded.scans {
+        sdks.push((s.scan.accounts.first().cloned().unwrap_or_default(), s.sdk));
+        scans.push(s.scan);
+    }
+    scans.extend(loaded.unreadable.iter().map(|u| u.scan(&regions)));
+    let mut accounts = Vec::new();
+    for scan in &mut scans {
+        scan.gaps.extend(uncollected.iter().cloned());
+        accounts.extend(scan.accounts.iter().cloned());
+    }
+    let path = format!("aws:{}", accounts.join(","));
     // Findings on global resources (IAM, CloudFront...) go to the primary region
     // when it is scanned, so that a run on fewer regions does not move them.
     let primary = &prepared.config.settings.primary_region;
@@ -173,13 +194,17 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     };
     let destination = Destination {
         home_region,
-        security_hub: args.security_hub.then(|| SecurityHubTarget {
-            sdk: loaded.sdk,
-            account: scan.accounts.first().cloned().unwrap_or_default(),
+        security_hub: args.security_hub.then(|| SecurityHubTargets {
+            accounts: sdks,
+            unreadable: loaded
+                .unreadable
+                .iter()
+                .map(|u| u.account.clone())
+                .collect(),
             regions: regions.clone(),
         }),
     };
-    evaluate_and_report(&args.report, prepared, scan, path, destination)
+    evaluate_and_report(&args.report, prepared, scans, path, destination)
 }
 
 /// What a scan needs before its source is read: configuration, rules, baseline.
@@ -241,13 +266,14 @@ impl Prepared {
     }
 }
 
-/// Evaluates the rules on a scan and writes every report: shared by `plan`, `hcl`
-/// and `live`. Coverage gaps of the scan turn the outcomes they make unreliable
-/// into UNKNOWN (see [`crate::coverage`]).
+/// Evaluates the rules on a scan (`live` over several accounts: on each account's
+/// scan, then merged, see [`crate::accounts`]) and writes every report: shared by
+/// `plan`, `hcl` and `live`. Coverage gaps of the scan turn the outcomes they make
+/// unreliable into UNKNOWN (see [`crate::coverage`]).
 fn evaluate_and_report(
     args: &ReportArgs,
     prepared: Prepared,
-    scan: crate::model::Scan,
+    scans: Vec<crate::model::Scan>,
     source_path: String,
     destination: Destination,
 ) -> Result<u8> {
@@ -262,17 +288,35 @@ fn evaluate_and_report(
         baseline,
         timer,
     } = prepared;
-    let input = build_input(&scan);
-    timer.mark("input built");
-    // Freeing a large plan's millions of values takes longer than scanning some of
-    // them; the process ends right after the report, so the memory is left to the OS.
-    std::mem::forget(input.clone());
-    let mut result = policies.evaluate(&scan, input);
-    timer.mark("rules evaluated");
-    if !scan.gaps.is_empty() {
-        let needs = crate::coverage::rule_needs(&result.rules, &files);
-        crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
+    let several = scans.len() > 1;
+    let mut parts = Vec::with_capacity(scans.len());
+    for mut scan in scans {
+        let account = scan.accounts.first().cloned().unwrap_or_default();
+        if several {
+            crate::accounts::qualify_gaps(&mut scan, &account);
+        }
+        let input = build_input(&scan);
+        timer.mark("input built");
+        // Freeing a large plan's millions of values takes longer than scanning some
+        // of them; the process ends right after the report, so the memory is left to
+        // the OS.
+        std::mem::forget(input.clone());
+        let mut result = policies.evaluate(&scan, input);
+        timer.mark("rules evaluated");
+        if !scan.gaps.is_empty() {
+            let needs = crate::coverage::rule_needs(&result.rules, &files);
+            crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
+        }
+        if several {
+            crate::accounts::qualify_findings(&mut result, &account);
+        }
+        parts.push((scan, result));
     }
+    let (scan, mut result) = if several {
+        crate::accounts::merge(parts)
+    } else {
+        parts.pop().context("nothing to evaluate")?
+    };
     suppress::apply(
         &mut result,
         &suppress::Options {
@@ -360,25 +404,43 @@ fn evaluate_and_report(
         Some(target) => {
             let needs = crate::coverage::rule_needs(&result.rules, &files);
             let scope = crate::publish::scope::EvaluatedScope::new(&result, &scan, &needs);
-            let outcomes = crate::publish::security_hub::publish(
-                &target.sdk,
-                &target.account,
-                &target.regions,
-                asff.take().unwrap_or_default(),
-                &scope,
-            )?;
-            timer.mark("security hub updated");
+            let mut findings = asff.take().unwrap_or_default();
             let mut failed = false;
-            for o in &outcomes {
-                eprintln!("infracheck: {}", o.summary());
-                for f in &o.failed {
-                    failed = true;
-                    eprintln!(
-                        "infracheck: error: security hub {}: finding {} was not imported: {} {}",
-                        o.region, f.id, f.code, f.message
-                    );
+            // Each account's findings go to its own hub, with its own credentials.
+            for (account, sdk) in &target.accounts {
+                let (mine, rest) = findings
+                    .into_iter()
+                    .partition(|f| &f.aws_account_id == account);
+                findings = rest;
+                let outcomes = crate::publish::security_hub::publish(
+                    sdk,
+                    account,
+                    &target.regions,
+                    mine,
+                    &scope,
+                )?;
+                let label = if several {
+                    format!("account {account}: ")
+                } else {
+                    String::new()
+                };
+                for o in &outcomes {
+                    eprintln!("infracheck: {label}{}", o.summary());
+                    for f in &o.failed {
+                        failed = true;
+                        eprintln!(
+                            "infracheck: error: {label}security hub {}: finding {} was not imported: {} {}",
+                            o.region, f.id, f.code, f.message
+                        );
+                    }
                 }
             }
+            for account in &target.unreadable {
+                eprintln!(
+                    "infracheck: account {account}: security hub skipped: the account could not be read"
+                );
+            }
+            timer.mark("security hub updated");
             failed
         }
         None => false,

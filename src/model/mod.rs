@@ -101,6 +101,11 @@ pub struct Gap {
     /// The region that could not be read; `None` for the whole scan (global
     /// services, or every region).
     pub region: Option<String>,
+    /// The account that could not be read, in a live run over several accounts
+    /// (`None` in a run over one account, and for what no account has: a service
+    /// that is not collected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The Terraform resource types whose data is missing.
     pub resource_types: Vec<String>,
     /// Why: the API's error code and message, or what is not covered.

@@ -10,8 +10,8 @@
 //!   this run could not check it, so the last real verdict stands.
 //! - An active finding that this run did not produce is archived only when its
 //!   (account, region, rule) was evaluated completely in this run: the rule ran,
-//!   without error, in a scanned region, and nothing it needs is a coverage gap.
-//!   Everything else is left as it is (partial runs, gaps, other regions).
+//!   without error, in a scanned region, and nothing it needs is a coverage gap
+//!   (of that account, in a run over several accounts). Everything else is left as it is (partial runs, gaps, other regions).
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,7 +36,8 @@ impl EvaluatedScope {
                     }
                     let needed = needs.get(&rule.id);
                     let gap = scan.gaps.iter().any(|g| {
-                        g.region.as_ref().is_none_or(|r| r == region)
+                        g.account.as_ref().is_none_or(|a| a == account)
+                            && g.region.as_ref().is_none_or(|r| r == region)
                             && needed
                                 .is_some_and(|n| g.resource_types.iter().any(|t| n.contains(t)))
                     });
@@ -290,6 +291,7 @@ mod tests {
             gaps: vec![Gap {
                 service: "ec2".into(),
                 region: Some("us-west-2".into()),
+                account: None,
                 resource_types: vec!["aws_instance".into()],
                 error: "AccessDenied".into(),
                 reason: GapReason::Unreadable,
@@ -311,5 +313,17 @@ mod tests {
         assert!(!s.contains(a, "us-east-1", "X-001"));
         assert!(!s.contains(a, "us-east-1", "S3-009"));
         assert!(!s.contains("999999999999", "us-east-1", "S3-001"));
+
+        // Over several accounts, a gap of one account leaves the other's scope whole.
+        let mut scan = scan;
+        let b = "444455556666";
+        scan.accounts.push(b.into());
+        scan.gaps[0].account = Some(b.into());
+        scan.gaps[0].region = None;
+        let s = EvaluatedScope::new(&result, &scan, &needs);
+        assert!(s.contains(a, "us-west-2", "EC2-001"));
+        assert!(!s.contains(b, "us-west-2", "EC2-001"));
+        assert!(!s.contains(b, "us-east-1", "EC2-001"));
+        assert!(s.contains(b, "us-east-1", "S3-001"));
     }
 }

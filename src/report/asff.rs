@@ -211,6 +211,8 @@ pub fn build(
         let resource = resources.get(f.address.as_str()).copied();
         let account = resource
             .and_then(|r| r.account.clone())
+            // A region outcome of a run over several accounts names its account.
+            .or_else(|| crate::accounts::region_outcome_account(&f.address).map(str::to_string))
             .or_else(|| (scan.accounts.len() == 1).then(|| scan.accounts[0].clone()))
             .ok_or_else(|| AsffError::NoAccount {
                 address: f.address.clone(),
@@ -827,6 +829,57 @@ mod tests {
         assert_eq!(out[0].region, "us-west-2");
         assert_eq!(out[1].region, "us-east-1");
         assert_eq!(out[1].resources[0].region, "eu-west-1");
+    }
+
+    #[test]
+    fn over_several_accounts_each_finding_is_in_its_own_account() {
+        let mut s = scan(vec![bucket("logs", serde_json::json!({}))]);
+        s.accounts = vec!["123456789012".into(), "210987654321".into()];
+        let mut a = outcome("123456789012/region/us-west-2", Status::Failed, "us-west-2");
+        a.resource_type = String::new();
+        let mut b = a.clone();
+        b.address = "210987654321/region/us-west-2".into();
+        let bucket = outcome(
+            "aws_s3_bucket.123456789012/us-west-2/logs",
+            Status::Failed,
+            "us-west-2",
+        );
+        let out = build(&[a, b, bucket], &[rule("S3-002")], &s, &opts()).unwrap();
+        let got: Vec<(&str, &str, &str)> = out
+            .iter()
+            .map(|f| {
+                (
+                    f.aws_account_id.as_str(),
+                    f.product_arn.as_str(),
+                    f.resources[0].id.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "123456789012",
+                    "arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default",
+                    "AWS::::Account:123456789012"
+                ),
+                (
+                    "210987654321",
+                    "arn:aws:securityhub:us-west-2:210987654321:product/210987654321/default",
+                    "AWS::::Account:210987654321"
+                ),
+                (
+                    "123456789012",
+                    "arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default",
+                    "arn:aws:s3:::logs"
+                ),
+            ]
+        );
+        assert_ne!(out[0].id, out[1].id);
+        // Not knowing which account a region outcome is about is still an error.
+        let mut c = outcome("region/us-west-2", Status::Failed, "us-west-2");
+        c.resource_type = String::new();
+        assert!(build(&[c], &[rule("S3-002")], &s, &opts()).is_err());
     }
 
     #[test]

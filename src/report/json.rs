@@ -16,7 +16,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Report<'a> {
     schema_version: u32,
     tool: Tool,
-    source: &'a SourceInfo,
+    source: SourceRow<'a>,
     summary: Summary,
     rules: &'a [RuleMeta],
     results: Vec<ResultRow<'a>>,
@@ -27,6 +27,15 @@ struct Report<'a> {
     /// Live scans: what could not be read (always present there, even empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage_gaps: Option<&'a [crate::model::Gap]>,
+}
+
+/// The source; a live run over several accounts lists them.
+#[derive(Serialize)]
+struct SourceRow<'a> {
+    #[serde(flatten)]
+    info: &'a SourceInfo,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    accounts: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +73,9 @@ struct ResultRow<'a> {
     region: Option<&'a str>,
     message: &'a str,
     fingerprint: String,
+    /// The account of the outcome, in a live run over several accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<LocationRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +122,7 @@ pub fn write(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let source = ctx.source;
+    let several = !source.accounts().is_empty();
     let framework = ctx.framework;
     let titles: std::collections::HashMap<&str, &str> = result
         .rules
@@ -122,7 +135,10 @@ pub fn write(
             name: "infracheck",
             version: env!("CARGO_PKG_VERSION"),
         },
-        source,
+        source: SourceRow {
+            info: source,
+            accounts: source.accounts(),
+        },
         summary: Summary {
             total: counts(result.findings.iter()),
             suppressed: result.suppressed(),
@@ -151,6 +167,9 @@ pub fn write(
                 region: f.region.as_deref(),
                 message: &f.message,
                 fingerprint: f.fingerprint(),
+                account: several
+                    .then(|| crate::accounts::account_of(&f.address))
+                    .flatten(),
                 location: f.location.as_ref().map(|l| LocationRow::new(l, ctx)),
                 suppression: f.suppression.as_ref(),
             })

@@ -105,6 +105,17 @@ pub struct SourceInfo {
     pub resources: usize,
 }
 
+impl SourceInfo {
+    /// The accounts of a live run over several accounts (its path is
+    /// `aws:<account>,<account>...`); empty for one account and other sources.
+    pub fn accounts(&self) -> Vec<&str> {
+        match self.path.strip_prefix("aws:") {
+            Some(list) if self.kind == "live" && list.contains(',') => list.split(',').collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Findings in report order: status (FAILED first), severity (highest first),
 /// rule, resource.
 pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {

@@ -128,6 +128,7 @@ pub fn load_hcl(dir: &Path, options: &HclOptions) -> Result<HclScan, HclError> {
             .map(|(module, source)| Gap {
                 service: module.clone(),
                 region: None,
+                account: None,
                 resource_types: Vec::new(),
                 error: format!(
                     "(remote source {source:?}) is not scanned: remote modules are never downloaded, their resources are missing and their outputs unknown"

@@ -9,8 +9,10 @@
 //!   [`crate::model::index::add_value_references`] (an attribute whose value is
 //!   another resource's `id` or `arn`).
 //! - Regions are read concurrently (tokio), with at most [`MAX_IN_FLIGHT`] requests
-//!   at once; global services (the S3 bucket list, STS, IAM, CloudFront, Route 53)
-//!   once. Every paginated API
+//!   at once per account; global services (the S3 bucket list, STS, IAM,
+//!   CloudFront, Route 53) once per account. Several accounts (one assumed role
+//!   each) are read concurrently, at most [`ACCOUNTS_AT_ONCE`] at a time: each
+//!   account is its own [`LiveScan`], evaluated on its own. Every paginated API
 //!   goes through the SDK's paginators; throttling is retried by the SDK (adaptive
 //!   retry mode).
 //! - What cannot be read becomes a [`Gap`]; see [`crate::coverage`].
@@ -64,8 +66,13 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
 use crate::model::{Gap, GapReason, Mode, ModulePath, Resource, Scan};
 
-/// Requests in flight at once, over all regions and services.
+/// Requests in flight at once in one account, over all its regions and services.
 pub const MAX_IN_FLIGHT: usize = 16;
+
+/// Accounts read at once in a run over several accounts. AWS throttles each
+/// account on its own, so each keeps today's [`MAX_IN_FLIGHT`]; this bounds what
+/// one run asks of the machine and the network (at most 64 requests at once).
+pub const ACCOUNTS_AT_ONCE: usize = 4;
 
 /// Every AWS operation the collectors call (IAM action names). `docs/iam-policy.json`
 /// must allow each; a test checks this list against the collectors' sources.
@@ -247,13 +254,15 @@ pub fn is_collected(kind: &str) -> bool {
         || STANDS_FOR.contains(&kind)
 }
 
-/// How to reach the account.
+/// How to reach the accounts.
 #[derive(Debug, Clone, Default)]
 pub struct LiveOptions {
     pub regions: Vec<String>,
     pub profile: Option<String>,
-    /// Assume this role (through STS) before reading.
-    pub role_arn: Option<String>,
+    /// Assume each of these roles (through STS) and read its account; none: read
+    /// the account of the credentials themselves. Roles in the same account are
+    /// read once (the first one listed).
+    pub role_arns: Vec<String>,
     /// One endpoint for every service (an emulator such as moto): S3 then uses
     /// path-style addressing, S3 Control no account-ID host prefix.
     pub endpoint_url: Option<String>,
@@ -261,7 +270,88 @@ pub struct LiveOptions {
     pub progress: bool,
 }
 
-/// A live scan, with what it cost.
+/// What a live run read: one scan per account that could be read, and the
+/// accounts that could not.
+#[derive(Debug)]
+pub struct LiveRun {
+    pub scans: Vec<LiveScan>,
+    pub unreadable: Vec<Unreadable>,
+    pub elapsed: Duration,
+}
+
+impl LiveRun {
+    /// AWS API requests made, over every account.
+    pub fn api_calls(&self) -> u64 {
+        self.scans.iter().map(|s| s.api_calls).sum()
+    }
+}
+
+/// An account of a run over several accounts that could not be read at all (its
+/// role could not be assumed, or every call failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub role_arn: String,
+    /// From the role ARN.
+    pub account: String,
+    pub error: String,
+}
+
+impl Unreadable {
+    /// The account as a scan of its own: no resources, and one gap over everything
+    /// live mode reads, so that the region-scoped rules give UNKNOWN for it (and
+    /// every report lists the gap).
+    pub fn scan(&self, regions: &[String]) -> Scan {
+        let mut types: Vec<String> = REGIONAL
+            .iter()
+            .chain(GLOBAL)
+            .flat_map(|(_, types)| types.iter().map(|t| t.to_string()))
+            .chain(STANDS_FOR.iter().map(|t| t.to_string()))
+            .collect();
+        types.sort();
+        types.dedup();
+        Scan {
+            source: "live",
+            resources: Vec::new(),
+            data_sources: Vec::new(),
+            regions: regions
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            accounts: vec![self.account.clone()],
+            gaps: vec![Gap {
+                service: "sts".to_string(),
+                region: None,
+                account: Some(self.account.clone()),
+                resource_types: types,
+                error: format!(
+                    "the account could not be read with role {}: {}",
+                    self.role_arn, self.error
+                ),
+                reason: GapReason::Unreadable,
+            }],
+        }
+    }
+}
+
+/// The 12-digit account of an IAM role ARN (`arn:<partition>:iam::<account>:role/<name>`).
+pub fn role_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let ok = parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| p.starts_with("aws"))
+        && parts.next() == Some("iam")
+        && parts.next() == Some("");
+    let account = parts
+        .next()
+        .filter(|a| ok && a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))?;
+    parts
+        .next()
+        .filter(|rest| rest.starts_with("role/") && rest.len() > 5)
+        .map(|_| account)
+}
+
+/// A live scan of one account, with what it cost.
 #[derive(Debug)]
 pub struct LiveScan {
     pub scan: Scan,
@@ -552,6 +642,7 @@ impl Collected {
         self.gaps.push(Gap {
             service: service.to_string(),
             region: Some(ctx.region.clone()),
+            account: None,
             resource_types: types.iter().map(|t| t.to_string()).collect(),
             error: e.gap_text(),
             reason: GapReason::Unreadable,
@@ -563,6 +654,7 @@ impl Collected {
         self.gaps.push(Gap {
             service: service.to_string(),
             region: None,
+            account: None,
             resource_types: types.iter().map(|t| t.to_string()).collect(),
             error: e.gap_text(),
             reason: GapReason::Unreadable,
@@ -600,9 +692,9 @@ fn loader(opts: &LiveOptions, region: &str) -> aws_config::ConfigLoader {
     loader
 }
 
-async fn sdk_config(opts: &LiveOptions, region: &str) -> SdkConfig {
+async fn sdk_config(opts: &LiveOptions, role: Option<&str>, region: &str) -> SdkConfig {
     let base = loader(opts, region).load().await;
-    let Some(role) = &opts.role_arn else {
+    let Some(role) = role else {
         return base;
     };
     let provider = aws_config::sts::AssumeRoleProvider::builder(role)
@@ -616,22 +708,107 @@ async fn sdk_config(opts: &LiveOptions, region: &str) -> SdkConfig {
         .await
 }
 
-/// Reads the account in the given regions. Fails only when nothing at all could be
-/// read (no credentials, no network): anything less is a coverage gap.
-pub fn load_live(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
+/// Reads the account (or each role's account) in the given regions. Fails only
+/// when nothing at all could be read (no credentials, no network; over several
+/// accounts: from any of them): anything less is a coverage gap, and over several
+/// accounts an account that cannot be read at all is an [`Unreadable`].
+pub fn load_live(opts: &LiveOptions) -> anyhow::Result<LiveRun> {
+    if opts.regions.is_empty() {
+        anyhow::bail!("--regions: no region to scan");
+    }
+    let mut roles: Vec<String> = Vec::new();
+    for arn in &opts.role_arns {
+        let Some(account) = role_account(arn) else {
+            anyhow::bail!(
+                "--role-arn: {arn:?} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
+            );
+        };
+        if !roles.iter().any(|r| role_account(r) == Some(account)) {
+            roles.push(arn.clone());
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(scan(opts))
+    let start = std::time::Instant::now();
+    let progress = progress_bar(opts.progress, 0);
+    if roles.len() <= 1 {
+        // One account: as it always was, a failure is the run's error.
+        let scan = runtime.block_on(scan_account(opts, roles.pop(), progress.clone()))?;
+        progress.finish_and_clear();
+        return Ok(LiveRun {
+            scans: vec![scan],
+            unreadable: Vec::new(),
+            elapsed: start.elapsed(),
+        });
+    }
+    let outcomes = runtime.block_on(async {
+        let limit = Arc::new(tokio::sync::Semaphore::new(ACCOUNTS_AT_ONCE));
+        let mut set = tokio::task::JoinSet::new();
+        for (i, role) in roles.iter().enumerate() {
+            let (opts, role, limit, progress) =
+                (opts.clone(), role.clone(), limit.clone(), progress.clone());
+            set.spawn(async move {
+                let _permit = limit.acquire().await.ok();
+                (i, scan_account(&opts, Some(role), progress).await)
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(done) = set.join_next().await {
+            out.extend(done.ok());
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out
+    });
+    progress.finish_and_clear();
+    let mut run = LiveRun {
+        scans: Vec::new(),
+        unreadable: Vec::new(),
+        elapsed: start.elapsed(),
+    };
+    for (i, outcome) in outcomes {
+        let role = &roles[i];
+        match outcome {
+            // Two roles that the ARNs did not show in one account: read once.
+            Ok(scan)
+                if run
+                    .scans
+                    .iter()
+                    .any(|s| s.scan.accounts == scan.scan.accounts) => {}
+            Ok(scan) => run.scans.push(scan),
+            Err(e) => run.unreadable.push(Unreadable {
+                role_arn: role.clone(),
+                account: role_account(role).unwrap_or_default().to_string(),
+                error: format!("{e:#}"),
+            }),
+        }
+    }
+    if run.scans.is_empty() {
+        anyhow::bail!(
+            "nothing could be read from any of the {} accounts: {}",
+            roles.len(),
+            run.unreadable
+                .iter()
+                .map(|u| format!("{}: {}", u.account, u.error))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    Ok(run)
 }
 
-async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
+/// Reads one account: the caller's own, or `role`'s.
+async fn scan_account(
+    opts: &LiveOptions,
+    role: Option<String>,
+    progress: indicatif::ProgressBar,
+) -> anyhow::Result<LiveScan> {
     let start = std::time::Instant::now();
     let Some(first) = opts.regions.first() else {
         anyhow::bail!("--regions: no region to scan");
     };
-    let sdk = sdk_config(opts, first).await;
+    let sdk = sdk_config(opts, role.as_deref(), first).await;
     let calls = Arc::new(AtomicU64::new(0));
     let mut ctx = Ctx {
         account: String::new(),
@@ -645,9 +822,14 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         limit: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         calls: calls.clone(),
     };
-    ctx.account = sts::account(&ctx)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the AWS account (credentials?): {e}"))?;
+    ctx.account = match sts::account(&ctx).await {
+        Ok(account) => account,
+        Err(e) => match (&role, assume_role_error(&ctx.sdk).await) {
+            // The request "could not be sent": say why the role was refused.
+            (Some(role), Some(why)) => anyhow::bail!("cannot assume role {role}: {why}"),
+            _ => anyhow::bail!("cannot read the AWS account (credentials?): {e}"),
+        },
+    };
 
     let mut tasks: Vec<Task> = Vec::new();
     for region in &opts.regions {
@@ -663,7 +845,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         types,
     }));
 
-    let progress = progress_bar(opts.progress, tasks.len() as u64);
+    progress.inc_length(tasks.len() as u64);
     let results: Arc<Mutex<Vec<TaskResult>>> = Arc::default();
     let mut set = tokio::task::JoinSet::new();
     for task in tasks {
@@ -716,7 +898,6 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
         });
     }
     while set.join_next().await.is_some() {}
-    progress.finish_and_clear();
 
     let results = std::mem::take(&mut *results.lock().unwrap());
     let total = results.len();
@@ -736,6 +917,7 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
                 gaps.push(Gap {
                     service: task.service.to_string(),
                     region: task.region.clone(),
+                    account: None,
                     resource_types: task.types.iter().map(|t| t.to_string()).collect(),
                     error: e.gap_text(),
                     reason: GapReason::Unreadable,
@@ -781,6 +963,36 @@ async fn scan(opts: &LiveOptions) -> anyhow::Result<LiveScan> {
     })
 }
 
+/// Why the assumed role's credentials cannot be had (AccessDenied...), if so.
+async fn assume_role_error(sdk: &SdkConfig) -> Option<String> {
+    use aws_sdk_sts::config::ProvideCredentials;
+    type AssumeRoleError = SdkError<
+        aws_sdk_sts::operation::assume_role::AssumeRoleError,
+        aws_sdk_sts::config::http::HttpResponse,
+    >;
+    let e = sdk
+        .credentials_provider()?
+        .provide_credentials()
+        .await
+        .err()?;
+    // The STS error (`AccessDenied: ...`) when there is one, else what failed.
+    let mut texts = vec![e.to_string()];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(sts) = s.downcast_ref::<AssumeRoleError>() {
+            if let Some(code) = sts.code() {
+                return Some(format!(
+                    "sts:AssumeRole: {code}: {}",
+                    sts.message().unwrap_or_default()
+                ));
+            }
+        }
+        texts.push(s.to_string());
+        source = s.source();
+    }
+    Some(texts.join(": "))
+}
+
 fn join_rank(kind: &str) -> u8 {
     match kind {
         "aws_s3_bucket" => 0,
@@ -821,6 +1033,7 @@ pub fn uncollected_gaps(needs: &crate::coverage::Needs) -> Vec<Gap> {
         .map(|(service, types)| Gap {
             service,
             region: None,
+            account: None,
             error: format!(
                 "not collected in live mode yet ({})",
                 types.iter().cloned().collect::<Vec<_>>().join(", ")
