@@ -104,6 +104,19 @@ pub fn merge(parts: Vec<(Scan, ScanResult)>) -> (Scan, ScanResult) {
     (scan, result)
 }
 
+/// Adds the outcomes of the rules evaluated once over all accounts (`custom.
+/// across_accounts`) to the merged result of the others.
+pub fn add_across(result: &mut ScanResult, across: ScanResult) {
+    result.rules.extend(across.rules);
+    result.rules.sort_by(|a, b| a.id.cmp(&b.id));
+    result.findings.extend(across.findings);
+    result
+        .findings
+        .sort_by(|a, b| (&a.rule_id, &a.address).cmp(&(&b.rule_id, &b.address)));
+    result.errors.extend(across.errors);
+    result.warnings.extend(across.warnings);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,6 +225,7 @@ mod tests {
             scope,
             sources: vec!["live".into()],
             per_resource: false,
+            across_accounts: false,
             frameworks: Default::default(),
             remediation: String::new(),
             package: String::new(),

@@ -129,6 +129,11 @@ pub struct RuleMeta {
     /// resource types leaves the outcomes on its other types as they are.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub per_resource: bool,
+    /// The rule compares resources of different accounts (VPC address ranges): a live
+    /// run over several accounts evaluates it once over all of them, where the other
+    /// rules are evaluated account by account.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub across_accounts: bool,
     /// framework -> requirement IDs (`pci-dss-4.0` -> ["3.5.1"]).
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,

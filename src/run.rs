@@ -301,7 +301,8 @@ fn evaluate_and_report(
         // of them; the process ends right after the report, so the memory is left to
         // the OS.
         std::mem::forget(input.clone());
-        let mut result = policies.evaluate(&scan, input);
+        // Over several accounts, the rules that compare accounts run once, below.
+        let mut result = policies.evaluate_where(&scan, input, |r| !(several && r.across_accounts));
         timer.mark("rules evaluated");
         if !scan.gaps.is_empty() {
             let needs = crate::coverage::rule_needs(&result.rules, &files);
@@ -313,7 +314,15 @@ fn evaluate_and_report(
         parts.push((scan, result));
     }
     let (scan, mut result) = if several {
-        crate::accounts::merge(parts)
+        let (scan, mut result) = crate::accounts::merge(parts);
+        let input = build_input(&scan);
+        std::mem::forget(input.clone());
+        let mut across = policies.evaluate_where(&scan, input, |r| r.across_accounts);
+        timer.mark("rules across accounts evaluated");
+        let needs = crate::coverage::rule_needs(&across.rules, &files);
+        crate::coverage::apply_gaps(&mut across, &scan.gaps, &needs);
+        crate::accounts::add_across(&mut result, across);
+        (scan, result)
     } else {
         parts.pop().context("nothing to evaluate")?
     };

@@ -235,6 +235,88 @@ async fn each_account_is_evaluated_on_its_own_and_reported_together() {
     assert!(one.json["results"][0].get("account").is_none());
 }
 
+/// Creates a VPC of `cidr` and returns its ID.
+async fn vpc(conf: &SdkConfig, cidr: &str) -> String {
+    aws_sdk_ec2::Client::new(conf)
+        .create_vpc()
+        .cidr_block(cidr)
+        .send()
+        .await
+        .unwrap()
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vpc_ranges_are_compared_across_accounts() {
+    let Some(moto) = start_moto() else { return };
+    let b = seed(&moto).await;
+    let a = sdk(&moto, EAST).await;
+    // The same range in both accounts (one network over peering or a transit
+    // gateway could not route it), and a range of B's own.
+    let a_shared = vpc(&a, "10.77.0.0/16").await;
+    let b_shared = vpc(&b, "10.77.0.0/16").await;
+    let b_own = vpc(&b, "10.78.0.0/16").await;
+    let roles = format!("{},{}", role(A, "audit"), role(B, "audit"));
+    let run = live(&[
+        "--endpoint-url",
+        &moto.url(),
+        "--role-arn",
+        &roles,
+        "--rules",
+        "NET-001",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let address = |account: &str, id: &str| format!("aws_vpc.{account}/{EAST}/{id}");
+    let mine = [
+        address(A, &a_shared),
+        address(B, &b_shared),
+        address(B, &b_own),
+    ];
+    let (net, defaults): (BTreeSet<_>, BTreeSet<_>) = outcomes(&run.json)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "NET-001")
+        .partition(|(_, address, _)| mine.contains(address));
+    // moto's default VPC of each account: 172.31.0.0/16 in both, left out of the
+    // comparison (include_default_vpcs is false), so PASSED.
+    assert_eq!(defaults.len(), 2, "{defaults:?}");
+    assert!(defaults.iter().all(|(_, _, status)| status == "PASSED"));
+    assert_eq!(
+        net,
+        set(&[
+            ("NET-001", &address(A, &a_shared), "FAILED"),
+            ("NET-001", &address(B, &b_shared), "FAILED"),
+            ("NET-001", &address(B, &b_own), "PASSED"),
+        ]),
+        "{:#}",
+        run.json
+    );
+    let message = run.json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == address(A, &a_shared).as_str())
+        .map(|r| r["message"].as_str().unwrap().to_string())
+        .unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "CIDR 10.77.0.0/16 overlaps CIDR 10.77.0.0/16 of VPC {}",
+            address(B, &b_shared)
+        )
+    );
+    // The rule is listed once, with the others.
+    let ids: Vec<&str> = run.json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["GD-001", "NET-001", "S3-003"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_hub_gets_each_accounts_findings_with_its_credentials() {
     let Some(moto) = start_moto() else { return };

@@ -28,6 +28,8 @@ struct Custom {
     #[serde(default)]
     per_resource: bool,
     #[serde(default)]
+    across_accounts: bool,
+    #[serde(default)]
     frameworks: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
 }
@@ -43,6 +45,7 @@ pub struct ParsedMeta {
     pub scope: RuleScope,
     pub sources: Vec<String>,
     pub per_resource: bool,
+    pub across_accounts: bool,
     pub frameworks: BTreeMap<String, Vec<String>>,
     pub remediation: String,
 }
@@ -134,6 +137,7 @@ pub fn parse_rule_metadata(source: &str) -> Result<ParsedMeta, String> {
         scope,
         sources,
         per_resource: custom.per_resource,
+        across_accounts: custom.across_accounts,
         frameworks: custom.frameworks,
         remediation: remediation.trim_end().to_string(),
     })

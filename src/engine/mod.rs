@@ -203,6 +203,7 @@ impl PolicySet {
                     scope: meta.scope,
                     sources: meta.sources,
                     per_resource: meta.per_resource,
+                    across_accounts: meta.across_accounts,
                     frameworks: meta.frameworks,
                     remediation: meta.remediation,
                     package,
@@ -226,12 +227,22 @@ impl PolicySet {
     /// Evaluates every rule against `input` (built from `scan`), each on its own so
     /// one rule's runtime error does not stop the others.
     pub fn evaluate(&self, scan: &Scan, input: Value) -> ScanResult {
+        self.evaluate_where(scan, input, |_| true)
+    }
+
+    /// Evaluates the rules that `keep` selects (see [`PolicySet::evaluate`]).
+    pub fn evaluate_where(
+        &self,
+        scan: &Scan,
+        input: Value,
+        keep: impl Fn(&RuleMeta) -> bool,
+    ) -> ScanResult {
         // A rule that cannot be evaluated on this kind of source (STATE-001 needs the
         // `.tf` backend block) has no outcome at all there, not a PASSED.
         let applicable: Vec<&LoadedRule> = self
             .rules
             .iter()
-            .filter(|r| r.meta.sources.iter().any(|s| s == scan.source))
+            .filter(|r| r.meta.sources.iter().any(|s| s == scan.source) && keep(&r.meta))
             .collect();
         let mut engine = self.engine.clone();
         engine.set_input(input);

@@ -269,6 +269,7 @@ mod tests {
             scope: RuleScope::Resource,
             sources: vec![],
             per_resource: false,
+            across_accounts: false,
             frameworks: Default::default(),
             remediation: String::new(),
             package: String::new(),

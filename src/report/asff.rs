@@ -649,6 +649,7 @@ mod tests {
             scope: RuleScope::Resource,
             sources: vec!["live".into()],
             per_resource: false,
+            across_accounts: false,
             frameworks: [
                 ("pci-dss-4.0".to_string(), vec!["1.3.1".to_string()]),
                 ("cis-aws-3.0".to_string(), vec!["2.1.4".to_string()]),

@@ -33,6 +33,7 @@ fn rule(id: &str) -> RuleMeta {
         scope: RuleScope::Resource,
         sources: vec!["plan".into()],
         per_resource: false,
+        across_accounts: false,
         frameworks: Default::default(),
         remediation: String::new(),
         package: String::new(),

@@ -11,6 +11,7 @@
 # custom:
 #   id: NET-001
 #   severity: high
+#   across_accounts: true
 #   resource_types: [aws_vpc, aws_default_vpc]
 #   frameworks:
 #     pci-dss-4.0: ["1.2.1"]
