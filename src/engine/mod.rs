@@ -157,6 +157,41 @@ fn defines(text: &str, rule: &str) -> bool {
 struct LoadedRule {
     meta: RuleMeta,
     has_unknown: bool,
+    /// The computed library values (`lib.sg_ingress_rules`...) the rule reads: one
+    /// query computes each once for all its rules, so rules sharing one are
+    /// evaluated in one query.
+    shared: Vec<String>,
+}
+
+/// Names of the library values that are computed, not literals: `name :=
+/// <expression>` or `name contains ...` at the top of a `lib.` package.
+fn computed_lib_values(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (name, rest) = l.split_once(' ')?;
+            let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let computed = rest.starts_with("contains ")
+                || rest.strip_prefix(":= ").is_some_and(|v| {
+                    !v.starts_with(|c: char| "{[\"`".contains(c) || c.is_ascii_digit())
+                        && !matches!(v.trim(), "true" | "false" | "null")
+                });
+            (valid && computed).then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// The library values of `names` that `text` reads as `lib.<name>`.
+fn reads_lib_values(text: &str, names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| {
+            text.match_indices(&format!("lib.{n}")).any(|(i, m)| {
+                !text[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// The loaded rules, ready to evaluate.
@@ -172,11 +207,15 @@ impl PolicySet {
         let mut engine = new_engine(settings)?;
         let mut rules: Vec<LoadedRule> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
+        let mut lib_values = Vec::new();
+        let mut rule_texts = Vec::new();
         for file in files.iter().filter(|f| !f.is_test()) {
             let package = add_file(&mut engine, file)?;
             if package.starts_with("data.lib.") {
+                lib_values.extend(computed_lib_values(&file.text));
                 continue;
             }
+            rule_texts.push(&file.text);
             let invalid = |message: String| PolicyError::Invalid {
                 file: file.label.clone(),
                 message,
@@ -194,6 +233,7 @@ impl PolicySet {
             }
             rules.push(LoadedRule {
                 has_unknown: defines(&file.text, "unknown"),
+                shared: Vec::new(),
                 meta: RuleMeta {
                     id: meta.id,
                     title: meta.title,
@@ -210,6 +250,9 @@ impl PolicySet {
                     source: file.label.clone(),
                 },
             });
+        }
+        for (rule, text) in rules.iter_mut().zip(rule_texts) {
+            rule.shared = reads_lib_values(text, &lib_values);
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(PolicySet { engine, rules })
@@ -246,44 +289,48 @@ impl PolicySet {
             .collect();
         let mut engine = self.engine.clone();
         engine.set_input(input);
+        // Groups of rules, each evaluated as one query, handed to the threads from a
+        // queue, costliest first, so the threads finish close together.
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
-            .clamp(1, 4)
-            .min(applicable.len().max(1));
-        let chunks: Vec<Vec<&LoadedRule>> = (0..threads)
-            .map(|t| {
-                applicable
-                    .iter()
-                    .skip(t)
-                    .step_by(threads)
-                    .copied()
-                    .collect()
-            })
+            .clamp(1, 4);
+        let groups = group_rules(&applicable, scan, threads);
+        let group_rules: Vec<Vec<&LoadedRule>> = groups
+            .iter()
+            .map(|g| g.iter().map(|&i| applicable[i]).collect())
             .collect();
+        let threads = threads.min(groups.len().max(1));
         // One query module for all threads, prepared once before the engine is
         // cloned: regorus analyses every module on an engine's first evaluation (~20 MB
         // and ~15 ms with the built-in rules), and the clones share that work.
         let per_rule = std::env::var("INFRACHECK_TIMINGS").is_ok_and(|v| v == "rules");
         let combined = !per_rule
             && engine
-                .add_policy(format!("{COMBINED_PACKAGE}.rego"), combined_module(&chunks))
+                .add_policy(
+                    format!("{COMBINED_PACKAGE}.rego"),
+                    combined_module(&group_rules),
+                )
                 .is_ok()
             && engine
                 .eval_rule(format!("data.{COMBINED_PACKAGE}.ready"))
                 .is_ok();
+        let next = std::sync::atomic::AtomicUsize::new(0);
         let outcomes: Vec<(usize, RuleOutcome)> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .enumerate()
-                .map(|(t, chunk)| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
                     let mut engine = engine.clone();
+                    let (groups, group_rules, next) = (&groups, &group_rules, &next);
                     s.spawn(move || {
-                        eval_chunk(&mut engine, &chunk, combined.then_some(t))
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, outcome)| (t + i * threads, outcome))
-                            .collect::<Vec<_>>()
+                        let mut out = Vec::new();
+                        loop {
+                            let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(members) = groups.get(g) else { break };
+                            let outcomes =
+                                eval_group(&mut engine, &group_rules[g], combined.then_some(g));
+                            out.extend(members.iter().copied().zip(outcomes));
+                        }
+                        out
                     })
                 })
                 .collect();
@@ -417,29 +464,91 @@ type RuleOutcome = Result<(Vec<Item>, Vec<Item>), String>;
 /// Evaluates a group of rules in one pass, so what they share (library sets,
 /// indexes) is computed once; if that fails, each rule alone, so a runtime error
 /// is pinned on the rule that raised it and the others still report.
-/// Evaluates one thread's rules: together, through `results_<chunk>` of the
+/// The rules (indexes into `rules`) in groups evaluated as one query each, for
+/// `threads` threads to take from a queue. Rules that read the same computed
+/// library value are in one group, so that it is computed once. Groups are ordered
+/// costliest first, by an estimate (the resources of the rules' types), and the
+/// cheap ones are bundled into about four queries per thread: each query has a
+/// fixed cost, and a few more queries than threads are enough to even them out.
+fn group_rules(rules: &[&LoadedRule], scan: &Scan, threads: usize) -> Vec<Vec<usize>> {
+    let mut per_type: HashMap<&str, usize> = HashMap::new();
+    for r in &scan.resources {
+        *per_type.entry(r.kind.as_str()).or_default() += 1;
+    }
+    let cost = |r: &LoadedRule| -> usize {
+        1 + r
+            .meta
+            .resource_types
+            .iter()
+            .map(|t| per_type.get(t.as_str()).copied().unwrap_or(0))
+            .sum::<usize>()
+    };
+    let mut group_of: Vec<usize> = (0..rules.len()).collect();
+    let mut first_reader: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        for v in &r.shared {
+            match first_reader.get(v.as_str()) {
+                Some(&j) => {
+                    let (from, to) = (group_of[i], group_of[j]);
+                    for g in group_of.iter_mut().filter(|g| **g == from) {
+                        *g = to;
+                    }
+                }
+                None => {
+                    first_reader.insert(v, i);
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, (usize, Vec<usize>)> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        let g = groups.entry(group_of[i]).or_default();
+        g.0 += cost(r);
+        g.1.push(i);
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = groups.into_values().collect();
+    groups.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let total: usize = groups.iter().map(|(c, _)| c).sum();
+    let least = total / (4 * threads.max(1));
+    let mut bundles: Vec<Vec<usize>> = Vec::new();
+    let mut open: (usize, Vec<usize>) = (0, Vec::new());
+    for (c, members) in groups {
+        open.0 += c;
+        open.1.extend(members);
+        if open.0 >= least {
+            bundles.push(std::mem::take(&mut open.1));
+            open.0 = 0;
+        }
+    }
+    if !open.1.is_empty() {
+        bundles.push(open.1);
+    }
+    bundles
+}
+
+/// Evaluates a group of rules: together, through `results_<group>` of the
 /// combined module when there is one, else (or when that query fails, e.g. on a
 /// rule's runtime error) one at a time.
-fn eval_chunk(
+fn eval_group(
     engine: &mut Engine,
-    chunk: &[&LoadedRule],
+    group: &[&LoadedRule],
     combined: Option<usize>,
 ) -> Vec<RuleOutcome> {
-    if let Some(outcomes) = combined.and_then(|c| eval_together(engine, chunk, c)) {
+    if let Some(outcomes) = combined.and_then(|g| eval_together(engine, group, g)) {
         return outcomes;
     }
-    chunk.iter().map(|rule| eval_rule(engine, rule)).collect()
+    group.iter().map(|rule| eval_rule(engine, rule)).collect()
 }
 
 const COMBINED_PACKAGE: &str = "infracheck_internal_eval";
 
-/// A module with one query per chunk of rules, `results_<chunk>`: for each rule of
-/// the chunk, by its position, its `deny` and `unknown` sets; and `ready`, a trivial
+/// A module with one query per group of rules, `results_<group>`: for each rule of
+/// the group, by its position, its `deny` and `unknown` sets; and `ready`, a trivial
 /// rule whose evaluation prepares the engine.
-fn combined_module(chunks: &[Vec<&LoadedRule>]) -> String {
+fn combined_module(groups: &[Vec<&LoadedRule>]) -> String {
     let mut module = format!("package {COMBINED_PACKAGE}\n\nready := true\n");
-    for (c, chunk) in chunks.iter().enumerate() {
-        let entries: Vec<String> = chunk
+    for (g, group) in groups.iter().enumerate() {
+        let entries: Vec<String> = group
             .iter()
             .enumerate()
             .map(|(i, r)| {
@@ -452,19 +561,19 @@ fn combined_module(chunks: &[Vec<&LoadedRule>]) -> String {
             })
             .collect();
         module.push_str(&format!(
-            "\nresults_{c} := {{\n{}\n}}\n",
+            "\nresults_{g} := {{\n{}\n}}\n",
             entries.join(",\n")
         ));
     }
     module
 }
 
-fn eval_together(engine: &mut Engine, chunk: &[&LoadedRule], c: usize) -> Option<Vec<RuleOutcome>> {
+fn eval_together(engine: &mut Engine, group: &[&LoadedRule], g: usize) -> Option<Vec<RuleOutcome>> {
     let all = engine
-        .eval_rule(format!("data.{COMBINED_PACKAGE}.results_{c}"))
+        .eval_rule(format!("data.{COMBINED_PACKAGE}.results_{g}"))
         .ok()?;
     let Value::Object(all) = all else { return None };
-    chunk
+    group
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -532,4 +641,50 @@ fn items(v: &Value, path: &str) -> Result<Vec<Item>, String> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lib_values_computed_from_the_input_are_found() {
+        let lib = "package lib.x\n\nopen := {\"a\"}\nlimit := 5\nflag := true\n\
+                   tiers := tier_map(resources(\"aws_subnet\"))\nrules contains e if {\n}\n\
+                   helper(x) := x\n";
+        assert_eq!(computed_lib_values(lib), vec!["tiers", "rules"]);
+        let names = vec!["tiers".to_string(), "rules".to_string()];
+        assert_eq!(
+            reads_lib_values("x := lib.tiers[a]\ny := lib.rules_of(b)", &names),
+            vec!["tiers"]
+        );
+    }
+
+    #[test]
+    fn rules_sharing_a_library_value_are_one_query() {
+        let set = PolicySet::load(&builtin_files(), &Settings::default()).unwrap();
+        let rules: Vec<&LoadedRule> = set.rules.iter().collect();
+        let groups = group_rules(&rules, &Scan::default(), 2);
+        let mut all: Vec<usize> = groups.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..rules.len()).collect::<Vec<_>>(), "each rule once");
+        let ids = |g: &Vec<usize>| -> Vec<&str> {
+            let mut v: Vec<&str> = g.iter().map(|&i| rules[i].meta.id.as_str()).collect();
+            v.sort_unstable();
+            v
+        };
+        for family in [
+            ["EC2-001", "NET-003", "NET-004"],
+            ["SG-001", "SG-002", "SG-003"],
+        ] {
+            assert!(
+                groups
+                    .iter()
+                    .any(|g| family.iter().all(|id| ids(g).contains(id))),
+                "{family:?} split over {groups:?}"
+            );
+        }
+        // Cheap rules are bundled: about four queries per thread, not one per rule.
+        assert!(groups.len() <= 9, "{} queries", groups.len());
+    }
 }
