@@ -2721,7 +2721,8 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
     let Some(moto) = start_moto() else { return };
     seed(&moto, Setup::Compliant).await;
     // GuardDuty answers nothing: its endpoint is a closed port; nor does the
-    // tagging API (the tags of alarms, functions and delivery streams). The rest
+    // tagging API (the tags of alarms, functions, delivery streams, topics, queues
+    // and certificates). The rest
     // comes from the standard AWS_ENDPOINT_URL variable instead of --endpoint-url.
     let closed_url = closed_url();
     let (code, doc, stderr) = live(
@@ -2746,13 +2747,21 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
         .collect();
     assert_eq!(
         unreadable,
-        ["guardduty", "cloudwatch", "lambda", "firehose"]
-            .iter()
-            .flat_map(|s| [
-                (s.to_string(), EAST.to_string()),
-                (s.to_string(), WEST.to_string())
-            ])
-            .collect(),
+        [
+            "guardduty",
+            "cloudwatch",
+            "lambda",
+            "firehose",
+            "sns",
+            "sqs",
+            "acm"
+        ]
+        .iter()
+        .flat_map(|s| [
+            (s.to_string(), EAST.to_string()),
+            (s.to_string(), WEST.to_string())
+        ])
+        .collect(),
         "{gaps:#?}"
     );
     // The tag batch failed: a partial gap (the resources were read), their tags
@@ -2776,6 +2785,7 @@ async fn an_unreadable_service_is_a_gap_and_its_rules_are_unknown() {
         for a in [
             addr("aws_lambda_function", region, "app-fn"),
             addr("aws_cloudwatch_metric_alarm", region, "web-5xx"),
+            addr("aws_sns_topic", region, "alerts"),
         ] {
             assert!(unknown.contains(&("TAG-001".to_string(), a.clone())), "{a}");
             assert!(passed.contains(&("GDPR-001".to_string(), a.clone())), "{a}");

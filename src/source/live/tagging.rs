@@ -1,7 +1,8 @@
 //! Resource Groups Tagging API: the tags of every resource of one type in a region,
 //! in one paginated batch (GetResources with a resource type filter), for services
 //! that have no batch tag read of their own (CloudWatch alarms, Lambda functions,
-//! Firehose delivery streams) instead of one tag call per resource.
+//! Firehose delivery streams, SNS topics, SQS queues, ACM certificates) instead of
+//! one tag call per resource.
 //!
 //! The API answers only resources that have (or had) tags: a resource absent from
 //! the answer has no tags (an empty map). When the call fails, the tags of every
