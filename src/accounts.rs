@@ -97,9 +97,7 @@ pub fn merge(parts: Vec<(Scan, ScanResult)>) -> (Scan, ScanResult) {
             .cmp(&(&b.account, &b.service, &b.region, &b.error))
     });
     scan.gaps.dedup();
-    result
-        .findings
-        .sort_by(|a, b| (&a.rule_id, &a.address).cmp(&(&b.rule_id, &b.address)));
+    sort_findings(&mut result);
     result.coverage_gaps = scan.gaps.clone();
     (scan, result)
 }
@@ -110,11 +108,16 @@ pub fn add_across(result: &mut ScanResult, across: ScanResult) {
     result.rules.extend(across.rules);
     result.rules.sort_by(|a, b| a.id.cmp(&b.id));
     result.findings.extend(across.findings);
+    sort_findings(result);
+    result.errors.extend(across.errors);
+    result.warnings.extend(across.warnings);
+}
+
+/// Outcomes in (rule, address) order, as one account's evaluation gives them.
+fn sort_findings(result: &mut ScanResult) {
     result
         .findings
         .sort_by(|a, b| (&a.rule_id, &a.address).cmp(&(&b.rule_id, &b.address)));
-    result.errors.extend(across.errors);
-    result.warnings.extend(across.warnings);
 }
 
 #[cfg(test)]

@@ -207,6 +207,29 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
     evaluate_and_report(&args.report, prepared, scans, path, destination)
 }
 
+/// Builds the input of `scan`, evaluates the rules `keep` selects on it, and turns
+/// the outcomes that the scan's coverage gaps make unreliable into UNKNOWN.
+fn evaluate_scan(
+    policies: &PolicySet,
+    files: &[PolicyFile],
+    scan: &crate::model::Scan,
+    timer: &PhaseTimer,
+    keep: impl Fn(&crate::findings::RuleMeta) -> bool,
+) -> crate::findings::ScanResult {
+    let input = build_input(scan);
+    timer.mark("input built");
+    // Freeing a large plan's millions of values takes longer than scanning some of
+    // them; the process ends right after the report, so the memory is left to the OS.
+    std::mem::forget(input.clone());
+    let mut result = policies.evaluate_where(scan, input, keep);
+    timer.mark("rules evaluated");
+    if !scan.gaps.is_empty() {
+        let needs = crate::coverage::rule_needs(&result.rules, files);
+        crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
+    }
+    result
+}
+
 /// What a scan needs before its source is read: configuration, rules, baseline.
 struct Prepared {
     outputs: Vec<(OutputFormat, Option<std::path::PathBuf>)>,
@@ -295,19 +318,10 @@ fn evaluate_and_report(
         if several {
             crate::accounts::qualify_gaps(&mut scan, &account);
         }
-        let input = build_input(&scan);
-        timer.mark("input built");
-        // Freeing a large plan's millions of values takes longer than scanning some
-        // of them; the process ends right after the report, so the memory is left to
-        // the OS.
-        std::mem::forget(input.clone());
         // Over several accounts, the rules that compare accounts run once, below.
-        let mut result = policies.evaluate_where(&scan, input, |r| !(several && r.across_accounts));
-        timer.mark("rules evaluated");
-        if !scan.gaps.is_empty() {
-            let needs = crate::coverage::rule_needs(&result.rules, &files);
-            crate::coverage::apply_gaps(&mut result, &scan.gaps, &needs);
-        }
+        let mut result = evaluate_scan(&policies, &files, &scan, &timer, |r| {
+            !(several && r.across_accounts)
+        });
         if several {
             crate::accounts::qualify_findings(&mut result, &account);
         }
@@ -315,12 +329,7 @@ fn evaluate_and_report(
     }
     let (scan, mut result) = if several {
         let (scan, mut result) = crate::accounts::merge(parts);
-        let input = build_input(&scan);
-        std::mem::forget(input.clone());
-        let mut across = policies.evaluate_where(&scan, input, |r| r.across_accounts);
-        timer.mark("rules across accounts evaluated");
-        let needs = crate::coverage::rule_needs(&across.rules, &files);
-        crate::coverage::apply_gaps(&mut across, &scan.gaps, &needs);
+        let across = evaluate_scan(&policies, &files, &scan, &timer, |r| r.across_accounts);
         crate::accounts::add_across(&mut result, across);
         (scan, result)
     } else {

@@ -287,6 +287,10 @@ impl PolicySet {
             .iter()
             .filter(|r| r.meta.sources.iter().any(|s| s == scan.source) && keep(&r.meta))
             .collect();
+        let mut by_type: HashMap<&str, Vec<&crate::model::Resource>> = HashMap::new();
+        for r in &scan.resources {
+            by_type.entry(r.kind.as_str()).or_default().push(r);
+        }
         let mut engine = self.engine.clone();
         engine.set_input(input);
         // Groups of rules, each evaluated as one query, handed to the threads from a
@@ -295,7 +299,7 @@ impl PolicySet {
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 4);
-        let groups = group_rules(&applicable, scan, threads);
+        let groups = group_rules(&applicable, &by_type, threads);
         let group_rules: Vec<Vec<&LoadedRule>> = groups
             .iter()
             .map(|g| g.iter().map(|&i| applicable[i]).collect())
@@ -355,10 +359,6 @@ impl PolicySet {
             .iter()
             .map(|r| (r.address.as_str(), r))
             .collect();
-        let mut by_type: HashMap<&str, Vec<&crate::model::Resource>> = HashMap::new();
-        for r in &scan.resources {
-            by_type.entry(r.kind.as_str()).or_default().push(r);
-        }
 
         let mut result = ScanResult {
             rules: applicable.iter().map(|r| r.meta.clone()).collect(),
@@ -470,17 +470,17 @@ type RuleOutcome = Result<(Vec<Item>, Vec<Item>), String>;
 /// costliest first, by an estimate (the resources of the rules' types), and the
 /// cheap ones are bundled into about four queries per thread: each query has a
 /// fixed cost, and a few more queries than threads are enough to even them out.
-fn group_rules(rules: &[&LoadedRule], scan: &Scan, threads: usize) -> Vec<Vec<usize>> {
-    let mut per_type: HashMap<&str, usize> = HashMap::new();
-    for r in &scan.resources {
-        *per_type.entry(r.kind.as_str()).or_default() += 1;
-    }
+fn group_rules(
+    rules: &[&LoadedRule],
+    by_type: &HashMap<&str, Vec<&crate::model::Resource>>,
+    threads: usize,
+) -> Vec<Vec<usize>> {
     let cost = |r: &LoadedRule| -> usize {
         1 + r
             .meta
             .resource_types
             .iter()
-            .map(|t| per_type.get(t.as_str()).copied().unwrap_or(0))
+            .map(|t| by_type.get(t.as_str()).map_or(0, Vec::len))
             .sum::<usize>()
     };
     let mut group_of: Vec<usize> = (0..rules.len()).collect();
@@ -664,7 +664,7 @@ mod tests {
     fn rules_sharing_a_library_value_are_one_query() {
         let set = PolicySet::load(&builtin_files(), &Settings::default()).unwrap();
         let rules: Vec<&LoadedRule> = set.rules.iter().collect();
-        let groups = group_rules(&rules, &Scan::default(), 2);
+        let groups = group_rules(&rules, &HashMap::new(), 2);
         let mut all: Vec<usize> = groups.iter().flatten().copied().collect();
         all.sort_unstable();
         assert_eq!(all, (0..rules.len()).collect::<Vec<_>>(), "each rule once");
