@@ -95,76 +95,13 @@ open_cidrs := {"0.0.0.0/0", "::/0"}
 #   protocol_unknown, ports_unknown  the protocol / the port range is unknown
 #
 # Security-group sources (security_groups, source_security_group_id,
-# referenced_security_group_id, self) are not CIDR sources and are left out.
-sg_ingress_rules contains e if {
-	some sg in resources("aws_security_group")
-	some i, ing in list_value(sg, "ingress")
-	e := _sg_ingress(
-		sg, sprintf("ingress.%d", [i]), [sg.address], ing, "protocol",
-		["cidr_blocks", "ipv6_cidr_blocks"], ["prefix_list_ids"],
-	)
-}
-
-# The whole `ingress` attribute is unknown (e.g. a dynamic block over unknown values).
-sg_ingress_rules contains e if {
-	some sg in resources("aws_security_group")
-	unknown(sg, "ingress")
-	not is_array(value(sg, "ingress", null))
-	e := {
-		"address": sg.address, "path": "ingress", "sgs": [sg.address],
-		"protocol": null, "from_port": null, "to_port": null, "cidrs": [], "prefix_lists": [],
-		"sources_unknown": true, "protocol_unknown": true, "ports_unknown": true,
-	}
-}
-
-sg_ingress_rules contains e if {
-	some r in resources("aws_security_group_rule")
-	value(r, "type", "") == "ingress"
-	e := _sg_ingress(
-		r, "", references(r, "security_group_id"), r.values, "protocol",
-		["cidr_blocks", "ipv6_cidr_blocks"], ["prefix_list_ids"],
-	)
-}
-
-sg_ingress_rules contains e if {
-	some r in resources("aws_vpc_security_group_ingress_rule")
-	e := _sg_ingress(
-		r, "", references(r, "security_group_id"), r.values, "ip_protocol",
-		["cidr_ipv4", "cidr_ipv6"], ["prefix_list_id"],
-	)
-}
-
-_sg_ingress(r, prefix, sgs, obj, proto_attr, cidr_attrs, pl_attrs) := {
-	"address": r.address,
-	"path": prefix,
-	"sgs": sgs,
-	"protocol": object.get(obj, proto_attr, null),
-	"from_port": object.get(obj, "from_port", null),
-	"to_port": object.get(obj, "to_port", null),
-	"cidrs": [c | some a in cidr_attrs; some c in _as_list(object.get(obj, a, null)); c != ""],
-	"prefix_lists": [p | some a in pl_attrs; some p in _as_list(object.get(obj, a, null)); p != ""],
-	"sources_unknown": _some_unknown(r, prefix, array.concat(cidr_attrs, pl_attrs)),
-	"protocol_unknown": _some_unknown(r, prefix, [proto_attr]),
-	"ports_unknown": _some_unknown(r, prefix, ["from_port", "to_port"]),
-}
-
-_as_list(x) := x if is_array(x)
-
-_as_list(x) := [x] if is_string(x)
-
-_as_list(x) := [] if {
-	not is_array(x)
-	not is_string(x)
-}
-
-_some_unknown(r, prefix, attrs) := true if {
-	some a in attrs
-	unknown(r, _sub_path(prefix, a))
-} else := false
-
-_sub_path(prefix, a) := a if prefix == ""
-
-_sub_path(prefix, a) := concat(".", [prefix, a]) if prefix != ""
+# referenced_security_group_id, self) are not CIDR sources and are left out. An
+# `ingress` attribute unknown as a whole (a dynamic block over unknown values) gives
+# one rule with path "ingress" and everything unknown.
+#
+# Built in Rust (src/engine/builtins/sg_ingress.rs): three rules read it, and in
+# Rego it was one of the costliest parts of a large scan.
+sg_ingress_rules := infracheck.sg_ingress_rules(input)
 
 # Protocols whose rules are limited to from_port..to_port (tcp, udp, or 6, 17); ICMP
 # rules (icmp, icmpv6, or 1, 58) carry no ports; "-1"/"all" and every other protocol
@@ -937,230 +874,35 @@ subnet_az(s) := az if {
 # table has no inline routes, unless it has a reference that could not be resolved
 # (other than its vpc_id), which makes its inline routes unknown.
 
-route_table_types := {"aws_route_table", "aws_default_route_table"}
+# A subnet whose route tables are not all known is "undecided" unless one of them
+# is known to be public: an association whose table is not in the scan, an
+# association elsewhere that could not be joined to its subnet, a VPC that is not
+# in the scan, or (live) a main route table that was not read.
+#
+# A route table's status is {"internet": s, "nat": s}, where s is "yes", "maybe" (a
+# destination, target or table unknown until apply) or "no": "internet" is a route
+# for 0.0.0.0/0 or ::/0 to an internet gateway, "nat" a route for 0.0.0.0/0
+# through a NAT gateway. An aws_route whose table could not be resolved may be in
+# any table, so it makes every table "maybe" for its destination and target.
+#
+# Built in Rust (src/engine/builtins/subnet_routing.rs), once per evaluation: it
+# joins subnets, associations, route tables, routes, VPCs and gateways, and in Rego
+# it was the costliest part of a large scan.
+#
+#   {"subnets": {address: {"tier": "public" | "private" | "undecided",
+#                          "route_tables": [addresses], "undecided": bool}},
+#    "route_tables": {address: {"internet": s, "nat": s}}}
+subnet_routing := infracheck.subnet_routing(input)
 
-# The tiers of `subnets` (a list of aws_subnet resources): {address: "public" |
-# "private" | "undecided"}. Compute it once per rule (`tiers :=
-# lib.subnet_tier_map(lib.resources("aws_subnet"))`): it reads every route table.
-# (A function rather than a package rule: a policy that uses any rule of this
-# package evaluates all of them.)
-subnet_tier_map(subnets) := {s.address: _tier(s, statuses, orphans) | some s in subnets} if {
-	statuses := all_route_table_statuses
-	orphans := count(_orphan_associations(subnets)) > 0
-}
+# The tier of every subnet: {address: "public" | "private" | "undecided"}.
+all_subnet_tiers := {a: s.tier | some a, s in subnet_routing.subnets}
 
-# The tier of every subnet and the status of every route table, as package rules so
-# one evaluation computes them once for all the rules that need them.
-all_subnet_tiers := subnet_tier_map(resources("aws_subnet"))
+# The status of every route table: {address: {"internet": s, "nat": s}}.
+all_route_table_statuses := subnet_routing.route_tables
 
-all_route_table_statuses := route_table_status_map(true)
+# The route tables subnet `s` uses (its explicit associations', else its VPC's
+# main route table).
+subnet_route_tables(s) := [input.resources[a] | some a in subnet_routing.subnets[s.address].route_tables]
 
-# The tier of one subnet (reads every route table: use subnet_tier_map for many).
-subnet_tier(s) := subnet_tier_map([s])[s.address]
-
-_tier(s, statuses, orphans) := _tier_of(s, [statuses[rt.address].internet | some rt in subnet_route_tables(s)], orphans)
-
-_tier_of(s, internet, orphans) := "public" if {
-	"yes" in internet
-} else := "undecided" if {
-	_route_tables_undecided(s, subnet_associations(s), orphans)
-} else := "undecided" if {
-	"maybe" in internet
-} else := "private"
-
-# The aws_route_table_association resources of subnet `s`.
-subnet_associations(s) := [a |
-	some a in referrers(s, "aws_route_table_association")
-	points_at(a, "subnet_id", s)
-]
-
-# The route tables subnet `s` uses (explicit associations, else the main table).
-subnet_route_tables(s) := _subnet_route_tables(s, subnet_associations(s))
-
-_subnet_route_tables(s, assocs) := [rt | some a in assocs; some rt in single_referenced(a, "route_table_id", {"aws_route_table", "aws_default_route_table"})] if {
-	count(assocs) > 0
-} else := [rt | some v in vpcs_of(s); some rt in vpc_main_route_tables(v)]
-
-# True when the route tables of subnet `s` are not all known: an association whose
-# table is not in the scan, an association elsewhere that could not be joined to
-# its subnet, a VPC that is not in the scan, or (live) a main route table that was
-# not read.
-subnet_route_tables_undecided(s) if _route_tables_undecided(s, subnet_associations(s), count(_orphan_associations(s)) > 0)
-
-_route_tables_undecided(_, assocs, _) if {
-	some a in assocs
-	count(single_referenced(a, "route_table_id", {"aws_route_table", "aws_default_route_table"})) == 0
-}
-
-_route_tables_undecided(_, assocs, orphans) if {
-	count(assocs) == 0
-	orphans
-}
-
-_route_tables_undecided(s, assocs, _) if {
-	count(assocs) == 0
-	count(vpcs_of(s)) == 0
-}
-
-_route_tables_undecided(s, assocs, _) if {
-	count(assocs) == 0
-	input.scan.source == "live"
-	some v in vpcs_of(s)
-	count(vpc_main_route_tables(v)) == 0
-}
-
-# Subnet associations whose subnet reference could not be resolved (the argument
-# is unused).
-_orphan_associations(_) := [a |
-	some address in object.get(input.unresolved, "aws_route_table_association", [])
-	a := input.resources[address]
-	count(references_under(a, "subnet_id")) == 0
-	not _edge_association(a)
-]
-
-_edge_association(a) if {
-	g := object.get(a.values, "gateway_id", null)
-	is_string(g)
-	g != ""
-}
-
-_edge_association(a) if count(references_under(a, "gateway_id")) > 0
-
-# The main route table of VPC `v`, when the scan has it.
-vpc_main_route_tables(v) := tables if {
-	tables := [rt |
-		some m in referrers(v, "aws_main_route_table_association")
-		points_at(m, "vpc_id", v)
-		some rt in single_referenced(m, "route_table_id", {"aws_route_table", "aws_default_route_table"})
-	]
-	count(tables) > 0
-} else := tables if {
-	tables := referrers(v, "aws_default_route_table")
-	count(tables) > 0
-} else := single_referenced(v, "main_route_table_id", {"aws_route_table", "aws_default_route_table"})
-
-# The status of every route table: {address: {"internet": s, "nat": s}} where s
-# is "yes", "maybe" (a destination, target or table unknown until apply) or "no";
-# "internet" is a route for 0.0.0.0/0 or ::/0 to an internet gateway, "nat" a
-# route for 0.0.0.0/0 through a NAT gateway. Compute it once per rule (the
-# argument is unused).
-route_table_status_map(_) := {rt.address: _status(_table_routes(rt, orphans)) |
-	orphans := _orphan_routes(true)
-	some t in ["aws_route_table", "aws_default_route_table"]
-	some rt in resources(t)
-}
-
-_status(routes) := {
-	"internet": _routes_have(routes, {"open4", "open6"}, "igw"),
-	"nat": _routes_have(routes, {"open4"}, "nat"),
-}
-
-_routes_have(routes, dests, target) := "yes" if {
-	some route in routes
-	route.certain
-	route.dest in dests
-	route.target == target
-} else := "maybe" if {
-	some route in routes
-	route.dest in (dests | {"unknown"})
-	route.target in {target, "unknown"}
-} else := "no"
-
-# The routes of route table `rt`, each {"dest": "open4" (0.0.0.0/0) | "open6"
-# (::/0) | "other" | "unknown", "target": "igw" | "nat" | "other" | "unknown",
-# "certain": whether the route is known to be in this table, "address": where it
-# is defined}.
-route_table_routes(rt) := _table_routes(rt, _orphan_routes(rt))
-
-_table_routes(rt, orphans) := array.concat(array.concat(_inline_routes(rt), _resource_routes(rt)), orphans)
-
-# Inline routes: the known blocks, or, when `route` is unknown as a whole, what its
-# references tell (and an unknown route when the table has unresolved references).
-_inline_routes(rt) := [route |
-	some i, b in rt.values.route
-	is_object(b)
-	prefix := sprintf("route.%d.", [i])
-	route := {
-		"dest": _route_dest(rt, prefix, b, "cidr_block", "ipv6_cidr_block"),
-		"target": _route_target(rt, prefix, b),
-		"certain": true,
-		"address": rt.address,
-	}
-] if {
-	is_array(object.get(rt.values, "route", null))
-} else := array.concat(_inline_referenced_routes(rt), _inline_unresolved_routes(rt))
-
-_inline_referenced_routes(rt) := [route |
-	some p, targets in rt.references
-	startswith(p, "route.")
-	some attr, kind in {"gateway_id": "igw", "nat_gateway_id": "nat"}
-	endswith(p, concat("", [".", attr]))
-	some a in targets
-	_address_type(a) == {"igw": "aws_internet_gateway", "nat": "aws_nat_gateway"}[kind]
-	route := {"dest": "open4", "target": kind, "certain": true, "address": rt.address}
-]
-
-_inline_unresolved_routes(rt) := [{"dest": "unknown", "target": "unknown", "certain": true, "address": rt.address}] if {
-	unknown_value(rt, "route")
-	unresolved_resource(rt)
-	not _vpc_id_unresolved(rt)
-} else := []
-
-# The table's vpc_id is what could not be resolved (`vpc_id = local.vpc_id`, as in
-# terraform-aws-modules/vpc): the unresolved reference is taken to be that one, not
-# an inline route.
-_vpc_id_unresolved(rt) if {
-	rt.unknown.vpc_id
-	count(references_under(rt, "vpc_id")) == 0
-}
-
-# aws_route resources of the table.
-_resource_routes(rt) := [_aws_route(r, true) |
-	some r in referrers(rt, "aws_route")
-	points_at(r, "route_table_id", rt)
-]
-
-# aws_route resources whose table reference could not be resolved: they may be in
-# any table (the argument is unused).
-_orphan_routes(_) := [_aws_route(r, false) |
-	some address in object.get(input.unresolved, "aws_route", [])
-	r := input.resources[address]
-	count(references_under(r, "route_table_id")) == 0
-]
-
-_aws_route(r, certain) := {
-	"dest": _route_dest(r, "", r.values, "destination_cidr_block", "destination_ipv6_cidr_block"),
-	"target": _route_target(r, "", r.values),
-	"certain": certain,
-	"address": r.address,
-}
-
-_route_dest(r, prefix, b, v4, v6) := "open4" if {
-	object.get(b, v4, null) == "0.0.0.0/0"
-} else := "open6" if {
-	object.get(b, v6, null) == "::/0"
-} else := "unknown" if {
-	some attr in [v4, v6]
-	unknown_value(r, concat("", [prefix, attr]))
-} else := "other"
-
-_route_target(r, prefix, b) := "igw" if {
-	_route_target_is(r, prefix, b, "gateway_id", "igw-", "aws_internet_gateway")
-} else := "nat" if {
-	_route_target_is(r, prefix, b, "nat_gateway_id", "nat-", "aws_nat_gateway")
-} else := "unknown" if {
-	some attr in ["gateway_id", "nat_gateway_id"]
-	path := concat("", [prefix, attr])
-	unknown_value(r, path)
-	count({a | some a in references_under(r, path); _address_type(a)}) == 0
-} else := "other"
-
-_route_target_is(_, _, b, attr, id_prefix, _) if {
-	v := object.get(b, attr, null)
-	is_string(v)
-	startswith(v, id_prefix)
-}
-
-_route_target_is(r, prefix, _, attr, _, t) if {
-	t in referenced_types(r, concat("", [prefix, attr]))
-}
+# True when the route tables of subnet `s` are not all known.
+subnet_route_tables_undecided(s) if subnet_routing.subnets[s.address].undecided

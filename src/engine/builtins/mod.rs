@@ -2,6 +2,10 @@
 
 use std::str::FromStr;
 
+mod input_view;
+mod sg_ingress;
+mod subnet_routing;
+
 use anyhow::{anyhow, Result};
 use ipnet::IpNet;
 use regorus::{Engine, Value};
@@ -174,6 +178,16 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         Box::new(cidr_overlaps),
     )?;
     engine.add_extension("infracheck.get".to_string(), 3, Box::new(get))?;
+    engine.add_extension(
+        "infracheck.subnet_routing".to_string(),
+        1,
+        Box::new(subnet_routing::subnet_routing),
+    )?;
+    engine.add_extension(
+        "infracheck.sg_ingress_rules".to_string(),
+        1,
+        Box::new(sg_ingress::sg_ingress_rules),
+    )?;
     engine.add_extension("infracheck.is_unknown".to_string(), 2, Box::new(is_unknown))?;
     engine.add_extension(
         "infracheck.is_unknown_at".to_string(),
