@@ -74,7 +74,12 @@ referenced(r, path) := [input.resources[a] |
 has_unresolved(t) if count(object.get(input.unresolved, t, [])) > 0
 
 # The configuration value `key`, from `.infracheck.toml` or its default.
-config(key) := data.infracheck.config[key]
+config(key) := settings[key]
+
+# The configuration, read once per evaluation: regorus looks a data document up
+# again on every read (a pass over every loaded module), while a rule's value is
+# kept once computed.
+settings := data.infracheck.config
 
 # CIDRs that mean "anywhere".
 open_cidrs := {"0.0.0.0/0", "::/0"}
@@ -103,38 +108,27 @@ open_cidrs := {"0.0.0.0/0", "::/0"}
 # Rego it was one of the costliest parts of a large scan.
 sg_ingress_rules := infracheck.sg_ingress_rules(input)
 
-# Protocols whose rules are limited to from_port..to_port (tcp, udp, or 6, 17); ICMP
-# rules (icmp, icmpv6, or 1, 58) carry no ports; "-1"/"all" and every other protocol
-# number admit every port.
+# Each rule also carries what its protocol and ports mean, so that the helpers
+# below are field reads (every function call costs a lot in regorus):
+#
+#   proto            the protocol in lower case, the numbers of named protocols as
+#                    names (6 tcp, 17 udp, 1 icmp, 58 icmpv6)
+#   all_ports        the protocol is known and not limited to ports: "-1", "all"
+#                    or any protocol but tcp, udp, icmp and icmpv6
+#   port_range_known tcp or udp with from_port and to_port known numbers
+#
+# Protocols tcp and udp are limited to from_port..to_port; ICMP rules carry no
+# ports.
 _port_protocols := {"tcp", "udp"}
 
-_portless_protocols := {"icmp", "icmpv6"}
-
-_protocol_names := {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
-
-# The protocol of ingress rule `e`, numbers of named protocols as names.
-_protocol(e) := object.get(_protocol_names, p, p) if p := lower(sprintf("%v", [e.protocol]))
-
 # True when ingress rule `e` (from sg_ingress_rules) admits every port.
-ingress_all_ports(e) if {
-	not e.protocol_unknown
-	not _protocol(e) in _port_protocols
-	not _protocol(e) in _portless_protocols
-}
-
-_known_port_range(e) if {
-	not e.protocol_unknown
-	not e.ports_unknown
-	_protocol(e) in _port_protocols
-	is_number(e.from_port)
-	is_number(e.to_port)
-}
+ingress_all_ports(e) if e.all_ports
 
 # True when ingress rule `e` admits traffic to `port`.
-ingress_covers_port(e, port) if ingress_all_ports(e)
+ingress_covers_port(e, _) if e.all_ports
 
 ingress_covers_port(e, port) if {
-	_known_port_range(e)
+	e.port_range_known
 	e.from_port <= port
 	port <= e.to_port
 }
@@ -146,14 +140,13 @@ ingress_may_cover_port(e, port) if ingress_covers_port(e, port)
 ingress_may_cover_port(e, _) if e.protocol_unknown
 
 ingress_may_cover_port(e, _) if {
-	not e.protocol_unknown
 	e.ports_unknown
-	_protocol(e) in _port_protocols
+	e.proto in _port_protocols
 }
 
 # True when the only port ingress rule `e` admits is `port`.
 ingress_only_port(e, port) if {
-	_known_port_range(e)
+	e.port_range_known
 	e.from_port >= port
 	e.to_port <= port
 }
@@ -165,9 +158,8 @@ ingress_may_be_only_port(e, port) if ingress_only_port(e, port)
 ingress_may_be_only_port(e, _) if e.protocol_unknown
 
 ingress_may_be_only_port(e, _) if {
-	not e.protocol_unknown
 	e.ports_unknown
-	_protocol(e) in _port_protocols
+	e.proto in _port_protocols
 }
 
 # The ports of ingress rule `e`, for messages: "all ports", "tcp port 22",
@@ -175,15 +167,15 @@ ingress_may_be_only_port(e, _) if {
 ingress_ports_text(e) := "unknown ports" if {
 	e.protocol_unknown
 } else := "all ports" if {
-	ingress_all_ports(e)
-} else := _protocol(e) if {
-	_protocol(e) in _portless_protocols
-} else := sprintf("%s port %v", [_protocol(e), e.from_port]) if {
-	_known_port_range(e)
+	e.all_ports
+} else := e.proto if {
+	e.proto in {"icmp", "icmpv6"}
+} else := sprintf("%s port %v", [e.proto, e.from_port]) if {
+	e.port_range_known
 	e.from_port == e.to_port
-} else := sprintf("%s ports %v-%v", [_protocol(e), e.from_port, e.to_port]) if {
-	_known_port_range(e)
-} else := sprintf("%s, unknown ports", [_protocol(e)])
+} else := sprintf("%s ports %v-%v", [e.proto, e.from_port, e.to_port]) if {
+	e.port_range_known
+} else := sprintf("%s, unknown ports", [e.proto])
 
 # Where rule `e` is, for messages: "ingress rule ingress.0" or "ingress rule".
 ingress_text(e) := sprintf("ingress rule %s", [e.path]) if e.path != ""
@@ -196,149 +188,44 @@ lb_types := ["aws_lb", "aws_alb", "aws_elb"]
 # True when the security group at address `sg` is used by a load balancer.
 lb_security_group(sg) if {
 	some t in lb_types
-	count(referrers({"address": sg}, t)) > 0
+	count(object.get(input.referrers, [sg, t], [])) > 0
 }
 
 # ---------------------------------------------------------------------------
 # WAFv2 web ACL rules, from the `rule` blocks (Terraform plan JSON: every block is
 # a list of objects) and from `rule_json` (AWS API JSON, PascalCase).
 
-# The rules of web ACL `acl` given as `rule_json`.
-wafv2_json_rules(acl) := rules if {
-	s := value(acl, "rule_json", "")
-	is_string(s)
-	s != ""
-	rules := json.unmarshal(s)
-	is_array(rules)
-} else := []
+# What the rules of web ACL `acl` do, from both forms; built in Rust
+# (src/engine/builtins/wafv2.rs), which documents the fields.
+wafv2_summary(acl) := infracheck.wafv2_summary(acl)
 
 # True when web ACL `acl` has a rule using the AWS managed rule group `name` with
 # override_action none (so the group's own block actions apply, not count).
-wafv2_managed_group_enforced(acl, name) if {
-	some rule in list_value(acl, "rule")
-	_wafv2_managed_group(rule, name)
-	some oa in get_list(rule, "override_action")
-	has_block(oa, "none")
-	not has_block(oa, "count")
-}
-
-wafv2_managed_group_enforced(acl, name) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "VendorName"], "AWS") == "AWS"
-	object.get(rule, ["OverrideAction", "None"], null) != null
-}
+wafv2_managed_group_enforced(acl, name) if name in infracheck.wafv2_summary(acl).enforced
 
 # True when web ACL `acl` uses the AWS managed rule group `name` in count mode.
-wafv2_managed_group_counting(acl, name) if {
-	some rule in list_value(acl, "rule")
-	_wafv2_managed_group(rule, name)
-	some oa in get_list(rule, "override_action")
-	has_block(oa, "count")
-}
-
-wafv2_managed_group_counting(acl, name) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "ManagedRuleGroupStatement", "Name"], "") == name
-	object.get(rule, ["OverrideAction", "Count"], null) != null
-}
-
-_wafv2_managed_group(rule, name) if {
-	some s in get_list(rule, "statement")
-	some m in get_list(s, "managed_rule_group_statement")
-	m.name == name
-	object.get(m, "vendor_name", "AWS") == "AWS"
-}
+wafv2_managed_group_counting(acl, name) if name in infracheck.wafv2_summary(acl).counting
 
 # True when web ACL `acl` has a rule with action block whose statement matches with
 # `tf_key` (e.g. "sqli_match_statement"; `json_key` "SqliMatchStatement" in
 # rule_json), directly or inside and/or statements (not under a not, rate-based or
 # scope-down statement).
-wafv2_match_blocked(acl, tf_key, _) if {
-	some rule in list_value(acl, "rule")
-	some a in get_list(rule, "action")
-	has_block(a, "block")
-	some s in _wafv2_tf_statements(get_list(rule, "statement"))
-	has_block(s, tf_key)
+wafv2_match_blocked(acl, tf_key, json_key) if {
+	blocked := infracheck.wafv2_summary(acl).blocked
+	some key in [tf_key, json_key]
+	key in blocked
 }
-
-wafv2_match_blocked(acl, _, json_key) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Action", "Block"], null) != null
-	some s in _wafv2_json_statements([object.get(rule, "Statement", {})])
-	object.get(s, json_key, null) != null
-}
-
-# Statements and the statements nested in their and/or statements (Terraform
-# allows three levels).
-_wafv2_tf_statements(l0) := array.concat(array.concat(l0, l1), _wafv2_tf_nested(l1)) if {
-	l1 := _wafv2_tf_nested(l0)
-}
-
-_wafv2_tf_nested(stmts) := [c |
-	some s in stmts
-	some op in ["and_statement", "or_statement"]
-	some o in get_list(s, op)
-	some c in get_list(o, "statement")
-]
-
-_wafv2_json_statements(l0) := array.concat(array.concat(l0, l1), _wafv2_json_nested(l1)) if {
-	l1 := _wafv2_json_nested(l0)
-}
-
-_wafv2_json_nested(stmts) := [c |
-	some s in stmts
-	some op in ["AndStatement", "OrStatement"]
-	some c in get_list(s, [op, "Statements"])
-]
 
 # True when web ACL `acl` has a rate-based rule whose action is not count-only
 # (block, captcha or challenge).
-wafv2_rate_limited(acl) if {
-	some rule in list_value(acl, "rule")
-	some s in get_list(rule, "statement")
-	has_block(s, "rate_based_statement")
-	some a in get_list(rule, "action")
-	some act in ["block", "captcha", "challenge"]
-	has_block(a, act)
-}
-
-wafv2_rate_limited(acl) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
-	some act in ["Block", "Captcha", "Challenge"]
-	object.get(rule, ["Action", act], null) != null
-}
+wafv2_rate_limited(acl) if infracheck.wafv2_summary(acl).rate_limited
 
 # True when web ACL `acl` has a rate-based rule in count mode only.
-wafv2_rate_counting(acl) if {
-	some rule in list_value(acl, "rule")
-	some s in get_list(rule, "statement")
-	has_block(s, "rate_based_statement")
-	some a in get_list(rule, "action")
-	has_block(a, "count")
-}
-
-wafv2_rate_counting(acl) if {
-	some rule in wafv2_json_rules(acl)
-	object.get(rule, ["Statement", "RateBasedStatement"], null) != null
-	object.get(rule, ["Action", "Count"], null) != null
-}
+wafv2_rate_counting(acl) if infracheck.wafv2_summary(acl).rate_counting
 
 # True when the rules of web ACL `acl` that decide what it blocks are not all known
 # until apply.
-wafv2_rules_unknown(acl) if unknown(acl, "rule_json")
-
-wafv2_rules_unknown(acl) if {
-	unknown(acl, "rule")
-	not is_array(value(acl, "rule", null))
-}
-
-wafv2_rules_unknown(acl) if {
-	some i, _ in list_value(acl, "rule")
-	some attr in ["statement", "action", "override_action"]
-	unknown(acl, sprintf("rule.%d.%s", [i, attr]))
-}
+wafv2_rules_unknown(acl) if infracheck.wafv2_summary(acl).rules_unknown
 
 # ---------------------------------------------------------------------------
 # Test support: build an `input` with the real shape from a list of resources.

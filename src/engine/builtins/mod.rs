@@ -5,6 +5,7 @@ use std::str::FromStr;
 mod input_view;
 mod sg_ingress;
 mod subnet_routing;
+mod wafv2;
 
 use anyhow::{anyhow, Result};
 use ipnet::IpNet;
@@ -182,6 +183,11 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         "infracheck.subnet_routing".to_string(),
         1,
         Box::new(subnet_routing::subnet_routing),
+    )?;
+    engine.add_extension(
+        "infracheck.wafv2_summary".to_string(),
+        1,
+        Box::new(wafv2::wafv2_summary),
     )?;
     engine.add_extension(
         "infracheck.sg_ingress_rules".to_string(),

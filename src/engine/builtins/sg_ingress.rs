@@ -58,6 +58,51 @@ fn some_unknown(r: &Value, prefix: &str, attrs: &[&str]) -> bool {
         .any(|a| unknown_around(r, &sub_path(prefix, a)))
 }
 
+/// The protocol as the rules compare it: as Rego's `lower(sprintf("%v", [p]))`
+/// writes it, with the numbers of named protocols as names (6 tcp, 17 udp, 1 icmp,
+/// 58 icmpv6).
+fn protocol_name(p: &Value) -> String {
+    let text = match p {
+        Value::String(s) => s.to_lowercase(),
+        Value::Number(n) => n.format_decimal(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        other => other.to_json_str().unwrap_or_default().to_lowercase(),
+    };
+    match text.as_str() {
+        "6" => "tcp".to_string(),
+        "17" => "udp".to_string(),
+        "1" => "icmp".to_string(),
+        "58" => "icmpv6".to_string(),
+        _ => text,
+    }
+}
+
+/// Adds what the rules derive from the protocol and ports: `proto` (see
+/// protocol_name), `all_ports` (a known protocol that is not limited to a port
+/// range: "-1", "all" or any protocol but tcp, udp and ICMP) and `port_range_known`
+/// (tcp or udp with known numeric from_port and to_port).
+fn add_port_facts(m: &mut BTreeMap<Value, Value>) {
+    let flag =
+        |m: &BTreeMap<Value, Value>, k: &str| m.get(&Value::from(k)) == Some(&Value::Bool(true));
+    let number = |m: &BTreeMap<Value, Value>, k: &str| {
+        matches!(m.get(&Value::from(k)), Some(Value::Number(_)))
+    };
+    let proto = protocol_name(m.get(&Value::from("protocol")).unwrap_or(&Value::Null));
+    let ported = proto == "tcp" || proto == "udp";
+    let portless = proto == "icmp" || proto == "icmpv6";
+    let protocol_known = !flag(m, "protocol_unknown");
+    let all_ports = protocol_known && !ported && !portless;
+    let range_known = protocol_known
+        && !flag(m, "ports_unknown")
+        && ported
+        && number(m, "from_port")
+        && number(m, "to_port");
+    m.insert(Value::from("proto"), Value::from(proto));
+    m.insert(Value::from("all_ports"), Value::from(all_ports));
+    m.insert(Value::from("port_range_known"), Value::from(range_known));
+}
+
 fn entry(r: &Value, prefix: &str, sgs: Value, obj: &Value, form: &Form) -> Value {
     let get = |k: &str| field(obj, k).cloned().unwrap_or(Value::Null);
     let mut m = BTreeMap::new();
@@ -96,6 +141,7 @@ fn entry(r: &Value, prefix: &str, sgs: Value, obj: &Value, form: &Form) -> Value
         "ports_unknown",
         Value::from(some_unknown(r, prefix, &["from_port", "to_port"])),
     );
+    add_port_facts(&mut m);
     Value::from(m)
 }
 
@@ -140,6 +186,7 @@ fn rules(input: &Input<'_>) -> BTreeSet<Value> {
                 ] {
                     m.insert(Value::from(k), v);
                 }
+                add_port_facts(&mut m);
                 out.insert(Value::from(m));
             }
             _ => {}
