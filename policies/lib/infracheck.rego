@@ -624,31 +624,12 @@ unknown_value(r, path) if infracheck.is_unknown_at(r.unknown, path)
 # True when the value at `path` (a list or map), an ancestor, or one of its
 # elements is unknown until apply: `unknown` for lists and maps whose elements are
 # scalars, without scanning every unknown path of the resource.
-unknown_shallow(r, path) if unknown_value(r, path)
-
-unknown_shallow(r, path) if {
-	v := get(r, path, null)
-	is_array(v)
-	some i, _ in v
-	r.unknown[sprintf("%s.%d", [path, i])]
-}
-
-unknown_shallow(r, path) if {
-	v := get(r, path, null)
-	is_object(v)
-	some k, _ in v
-	r.unknown[concat(".", [path, k])]
-}
+unknown_shallow(r, path) if infracheck.unknown_shallow(r, path)
 
 # The addresses resource `r` refers to through attribute `path` or anything below
 # it: list elements ("vpc_zone_identifier.0", as value joins record them), map keys
 # ("dimensions.AutoScalingGroupName") and nested blocks ("route.0.gateway_id").
-references_under(r, path) := {a | some a in object.get(r.references, path, [])} | {a |
-	prefix := concat("", [path, "."])
-	some p, targets in r.references
-	startswith(p, prefix)
-	some a in targets
-}
+references_under(r, path) := infracheck.references_under(r, path)
 
 # The types of the resources and data sources `r` refers to through `path` (or
 # below it).
@@ -666,28 +647,14 @@ _address_type(a) := input.data_sources[a].type if not input.resources[a]
 # expression went through a splat or a whole count/for_each object
 # (`element(aws_subnet.private[*].id, count.index)`), every instance is a target;
 # the one with r's own instance key is then taken, when one has it.
-single_referenced(r, path, types) := _narrow(r, [t |
-	some a in references_under(r, path)
-	t := input.resources[a]
-	t.type in types
-])
-
-_narrow(r, targets) := same_key if {
-	count(targets) > 1
-	r.index != null
-	same_key := [t | some t in targets; t.index == r.index]
-	count(same_key) > 0
-} else := targets
+single_referenced(r, path, types) := infracheck.single_referenced(input, r, path, types)
 
 # True when `r` refers to resource `t` through the single-valued attribute `path`
 # (see single_referenced).
-points_at(r, path, t) if {
-	some x in single_referenced(r, path, {t.type})
-	x.address == t.address
-}
+points_at(r, path, t) if infracheck.points_at(input, r, path, t)
 
 # True when `r` has a reference that could not be resolved to a resource.
-unresolved_resource(r) if r.address in object.get(input.unresolved, r.type, [])
+unresolved_resource(r) if infracheck.unresolved_resource(input, r)
 
 # True when attribute `path` of `r` is unknown only because the configuration
 # leaves out an Optional+Computed argument that the provider fills in at apply
@@ -695,11 +662,7 @@ unresolved_resource(r) if r.address in object.get(input.unresolved, r.type, [])
 # value that is unknown until apply comes from some resource's attribute, so it
 # shows in r.references, or r is listed in input.unresolved; here neither is the
 # case.
-computed_default(r, path) if {
-	unknown_value(r, path)
-	count(references_under(r, path)) == 0
-	not unresolved_resource(r)
-}
+computed_default(r, path) if infracheck.computed_default(input, r, path)
 
 # True when a boolean attribute is true; Terraform writes some as strings
 # (aws_launch_template: encrypted = "true", associate_public_ip_address = "true").

@@ -47,40 +47,40 @@ subnets(g) := [s |
 	s.type == "aws_subnet"
 ]
 
-uses_subnets(g) if count(subnets(g)) > 0
+# Known subnet ids that are not subnets of the scan (`ss`, the group's subnets).
+subnet_ids(g, ss) := [id |
+	some id in lib.get_list(g.values, "vpc_zone_identifier")
+	is_string(id)
+	id != ""
+	not id in scan_ids
+] if {
+	scan_ids := {lib.get(s, "id", null) | some s in ss}
+}
 
-uses_subnets(g) if count(subnet_ids(g)) > 0
+uses_subnets(_, ss, _) if count(ss) > 0
 
-uses_subnets(g) if {
+uses_subnets(_, _, ids) if count(ids) > 0
+
+uses_subnets(g, _, _) if {
 	lib.unknown_shallow(g, "vpc_zone_identifier")
 	not lib.computed_default(g, "vpc_zone_identifier")
 }
 
-# Known subnet ids that are not subnets of the scan.
-subnet_ids(g) := [id |
-	some id in lib.get_list(g.values, "vpc_zone_identifier")
-	is_string(id)
-	id != ""
-	not id_in_scan(g, id)
-]
+# {"known": set of zones, "maybe": number of subnets or zones that are not known},
+# of every group, computed once (each function call costs in regorus).
+group_zones := {g.address: zones(g, ss, subnet_ids(g, ss)) | some g in asgs; ss := subnets(g)}
 
-id_in_scan(g, id) if {
-	some s in subnets(g)
-	lib.get(s, "id", null) == id
-}
-
-# {"known": set of zones, "maybe": number of subnets or zones that are not known}
-zones(g) := {"known": known, "maybe": count(unknown_az) + count(subnet_ids(g)) + vzi_unknown(g)} if {
-	uses_subnets(g)
-	known := {az | some s in subnets(g); az := lib.subnet_az(s)}
-	unknown_az := [s | some s in subnets(g); not lib.subnet_az(s)]
+zones(g, ss, ids) := {"known": known, "maybe": count(unknown_az) + count(ids) + vzi_unknown(g, ss, ids)} if {
+	uses_subnets(g, ss, ids)
+	known := {az | some s in ss; az := lib.subnet_az(s)}
+	unknown_az := [s | some s in ss; not lib.subnet_az(s)]
 } else := {"known": {az | some az in lib.get_list(g.values, "availability_zones"); is_string(az)}, "maybe": azs_unknown(g)}
 
 # The subnet list is not known until apply and may hold more subnets than the
 # scan resolved.
-vzi_unknown(g) := 2 if {
-	count(subnets(g)) == 0
-	count(subnet_ids(g)) == 0
+vzi_unknown(g, ss, ids) := 2 if {
+	count(ss) == 0
+	count(ids) == 0
 } else := 2 if {
 	lib.unknown_shallow(g, "vpc_zone_identifier")
 	lib.unresolved_resource(g)
@@ -92,14 +92,14 @@ azs_unknown(g) := 2 if {
 
 deny contains lib.result(g, msg) if {
 	some g in asgs
-	z := zones(g)
+	z := group_zones[g.address]
 	count(z.known) + z.maybe < 2
 	msg := sprintf("spans %d availability zone(s)%s, fewer than 2", [count(z.known), zones_text(z.known)])
 }
 
 unknown contains lib.result(g, "its availability zones are not known until apply") if {
 	some g in asgs
-	z := zones(g)
+	z := group_zones[g.address]
 	count(z.known) < 2
 	count(z.known) + z.maybe >= 2
 }
@@ -137,8 +137,10 @@ maybe_attached(g) if {
 	not lib.computed_default(g, attr)
 }
 
-# Attachments whose group reference could not be resolved.
-maybe_attached(_) if {
+maybe_attached(_) if orphan_attachments
+
+# Some attachment's group reference could not be resolved.
+orphan_attachments if {
 	some t in attachment_types
 	some address in object.get(input.unresolved, t, [])
 	a := input.resources[address]

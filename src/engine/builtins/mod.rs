@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 mod input_view;
+mod joins;
 mod sg_ingress;
 mod subnet_routing;
 mod wafv2;
@@ -184,6 +185,24 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         1,
         Box::new(subnet_routing::subnet_routing),
     )?;
+    for (name, nargs, f) in [
+        (
+            "infracheck.references_under",
+            2,
+            joins::references_under_fn as fn(Vec<Value>) -> Result<Value>,
+        ),
+        ("infracheck.single_referenced", 4, joins::single_referenced),
+        ("infracheck.points_at", 4, joins::points_at),
+        (
+            "infracheck.unresolved_resource",
+            2,
+            joins::unresolved_resource,
+        ),
+        ("infracheck.computed_default", 3, joins::computed_default),
+        ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
+    ] {
+        engine.add_extension(name.to_string(), nargs, Box::new(f))?;
+    }
     engine.add_extension(
         "infracheck.wafv2_summary".to_string(),
         1,
