@@ -114,36 +114,17 @@ taggable_types := [
 
 required := lib.config("required_tags")
 
-# This runs on nearly every resource of a plan, so the loop below uses only builtins
-# and lookups (function calls cost in regorus), with the semantics of
-# lib.tag_value / lib.tag_unknown: a tag is present when tags_all or tags has a
-# non-empty value for it; a missing tag may still appear when tags_all as a whole,
-# or the tag's entry in tags or tags_all, is unknown.
 non_asg_types := [t | some t in taggable_types; t != "aws_autoscaling_group"]
 
 # Address -> {"missing": tags without a known value, "absent": those of them that
 # cannot appear after apply}, for the resources that lack a tag; computed once.
-lacking := {r.address: {"missing": m, "absent": absent} |
+# This runs on nearly every resource of a scan, so one builtin answers for each
+# (infracheck.tags_lacking, with the semantics of lib.tag_value / lib.tag_unknown).
+lacking := {r.address: x |
 	some t in non_asg_types
 	some r in lib.resources(t)
-	m := [k |
-		some k in required
-		object.get(r.values, ["tags_all", k], "") == ""
-		object.get(r.values, ["tags", k], "") == ""
-	]
-	count(m) > 0
-	# tags unknown as a whole decides only when there is no known tags_all
-	tags_undecided := count({1 |
-		r.unknown.tags
-		not is_object(object.get(r.values, "tags_all", null))
-	})
-	absent := [k |
-		tags_undecided == 0
-		not r.unknown.tags_all
-		some k in m
-		not r.unknown[concat(".", ["tags", k])]
-		not r.unknown[concat(".", ["tags_all", k])]
-	]
+	x := infracheck.tags_lacking(r, required)
+	x != null
 }
 
 lacking_asgs := {g.address: {"missing": m, "absent": absent} |

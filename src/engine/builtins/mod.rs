@@ -6,6 +6,7 @@ mod input_view;
 mod joins;
 mod sg_ingress;
 mod subnet_routing;
+mod tags;
 mod wafv2;
 
 use anyhow::{anyhow, Result};
@@ -200,6 +201,7 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         ),
         ("infracheck.computed_default", 3, joins::computed_default),
         ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
+        ("infracheck.tags_lacking", 2, tags::tags_lacking),
     ] {
         engine.add_extension(name.to_string(), nargs, Box::new(f))?;
     }
