@@ -116,6 +116,11 @@ sg_ingress_rules := infracheck.sg_ingress_rules(input)
 #   all_ports        the protocol is known and not limited to ports: "-1", "all"
 #                    or any protocol but tcp, udp, icmp and icmpv6
 #   port_range_known tcp or udp with from_port and to_port known numbers
+#   ports_text       the ports, for messages: "all ports", "tcp port 22",
+#                    "tcp ports 0-1024", "icmp", "unknown ports"
+#   text             where the rule is, for messages: "ingress rule ingress.0", or
+#                    "ingress rule" for a rule resource
+#   open_cidrs       the sources that mean anywhere (0.0.0.0/0, ::/0), sorted
 #
 # Protocols tcp and udp are limited to from_port..to_port; ICMP rules carry no
 # ports.
@@ -164,23 +169,10 @@ ingress_may_be_only_port(e, _) if {
 
 # The ports of ingress rule `e`, for messages: "all ports", "tcp port 22",
 # "tcp ports 0-1024", "icmp", "unknown ports".
-ingress_ports_text(e) := "unknown ports" if {
-	e.protocol_unknown
-} else := "all ports" if {
-	e.all_ports
-} else := e.proto if {
-	e.proto in {"icmp", "icmpv6"}
-} else := sprintf("%s port %v", [e.proto, e.from_port]) if {
-	e.port_range_known
-	e.from_port == e.to_port
-} else := sprintf("%s ports %v-%v", [e.proto, e.from_port, e.to_port]) if {
-	e.port_range_known
-} else := sprintf("%s, unknown ports", [e.proto])
+ingress_ports_text(e) := e.ports_text
 
 # Where rule `e` is, for messages: "ingress rule ingress.0" or "ingress rule".
-ingress_text(e) := sprintf("ingress rule %s", [e.path]) if e.path != ""
-
-ingress_text(e) := "ingress rule" if e.path == ""
+ingress_text(e) := e.text
 
 # Load balancer resource types (they may carry security groups).
 lb_types := ["aws_lb", "aws_alb", "aws_elb"]

@@ -101,13 +101,13 @@ placements contains {"resource": lt.address, "subnet": s.address, "via": "", "se
 }
 
 # Subnets of the Auto Scaling groups and instances that use the launch template.
-placements contains {"resource": lt.address, "subnet": s.address, "via": sprintf(" (through %s)", [user.address]), "setting": lt_setting(lt)} if {
+placements contains {"resource": lt.address, "subnet": s.address, "via": sprintf(" (through %s)", [user.address]), "setting": lt_settings[lt.address]} if {
 	some lt in lib.resources("aws_launch_template")
 	some user in users(lt)
 	some s in user_subnets(user)
 }
 
-placements contains {"resource": lt.address, "subnet": null, "via": sprintf(" (through %s)", [user.address]), "setting": lt_setting(lt)} if {
+placements contains {"resource": lt.address, "subnet": null, "via": sprintf(" (through %s)", [user.address]), "setting": lt_settings[lt.address]} if {
 	some lt in lib.resources("aws_launch_template")
 	some user in users(lt)
 	count(user_subnets(user)) == 0
@@ -139,6 +139,10 @@ subnet_set(r, attr) if {
 
 nic_setting(lt, i) := setting(lt, sprintf("network_interfaces.%d.associate_public_ip_address", [i]))
 
+# The setting of every launch template, computed once (function calls cost in
+# regorus, and a template has a placement per subnet of each of its users).
+lt_settings := {lt.address: lt_setting(lt) | some lt in lib.resources("aws_launch_template")}
+
 # The launch template's setting: "yes" when any network interface sets it, "maybe"
 # when one is unknown, else "subnet" (no interface, or none that sets it).
 lt_setting(lt) := "yes" if {
@@ -164,25 +168,31 @@ why(p) := reason(input.resources[p.resource]) if {
 	p.setting == "yes"
 } else := sprintf("subnet %s has map_public_ip_on_launch = true", [p.subnet])
 
-deny contains lib.result({"address": p.resource}, sprintf("gets a public IP address in private subnet %s%s (%s)", [p.subnet, p.via, why(p)])) if {
+# The placements in a subnet of the scan that is not known to be public, with
+# their tier and whether they get a public IP ("yes", "no" or "maybe").
+judged := [{"p": p, "tier": tier, "public": public_ip(p.setting, p.subnet)} |
 	some p in placements
 	p.subnet != null
-	tiers[p.subnet] == "private"
-	public_ip(p.setting, p.subnet) == "yes"
+	tier := tiers[p.subnet]
+	tier != "public"
+]
+
+deny contains lib.result({"address": j.p.resource}, sprintf("gets a public IP address in private subnet %s%s (%s)", [j.p.subnet, j.p.via, why(j.p)])) if {
+	some j in judged
+	j.tier == "private"
+	j.public == "yes"
 }
 
-unknown contains lib.result({"address": p.resource}, sprintf("whether it gets a public IP address in private subnet %s%s is not known until apply", [p.subnet, p.via])) if {
-	some p in placements
-	p.subnet != null
-	tiers[p.subnet] == "private"
-	public_ip(p.setting, p.subnet) == "maybe"
+unknown contains lib.result({"address": j.p.resource}, sprintf("whether it gets a public IP address in private subnet %s%s is not known until apply", [j.p.subnet, j.p.via])) if {
+	some j in judged
+	j.tier == "private"
+	j.public == "maybe"
 }
 
-unknown contains lib.result({"address": p.resource}, sprintf("it may get a public IP address, and whether subnet %s%s is private is not known until apply", [p.subnet, p.via])) if {
-	some p in placements
-	p.subnet != null
-	tiers[p.subnet] == "undecided"
-	public_ip(p.setting, p.subnet) in {"yes", "maybe"}
+unknown contains lib.result({"address": j.p.resource}, sprintf("it may get a public IP address, and whether subnet %s%s is private is not known until apply", [j.p.subnet, j.p.via])) if {
+	some j in judged
+	j.tier == "undecided"
+	j.public in {"yes", "maybe"}
 }
 
 unknown contains lib.result({"address": p.resource}, sprintf("it may get a public IP address, and its subnet%s is not in the scan or not known until apply", [p.via])) if {

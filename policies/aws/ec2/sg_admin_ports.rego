@@ -42,23 +42,21 @@ deny contains lib.result(e, message(e, ports)) if {
 	count(ports) > 0
 }
 
-unknown contains lib.result(e, sprintf("%s is open to %s; its ports are not known until apply", [lib.ingress_text(e), concat(", ", open_cidrs(e))])) if {
+unknown contains lib.result(e, sprintf("%s is open to %s; its ports are not known until apply", [e.text, concat(", ", e.open_cidrs)])) if {
 	some e in lib.sg_ingress_rules
 	open(e)
 	not covers_admin_port(e)
 	may_cover_admin_port(e)
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s (%s) are not known until apply", [lib.ingress_text(e), lib.ingress_ports_text(e)])) if {
+unknown contains lib.result(e, sprintf("the sources of %s (%s) are not known until apply", [e.text, e.ports_text])) if {
 	some e in lib.sg_ingress_rules
 	not open(e)
 	e.sources_unknown
 	may_cover_admin_port(e)
 }
 
-open_cidrs(e) := sort([c | some c in e.cidrs; c in lib.open_cidrs])
-
-open(e) if count(open_cidrs(e)) > 0
+open(e) if count(e.open_cidrs) > 0
 
 covers_admin_port(e) if {
 	some p in admin_ports
@@ -71,6 +69,6 @@ may_cover_admin_port(e) if {
 }
 
 message(e, ports) := sprintf("%s allows %s from %s (port %s)", [
-	lib.ingress_text(e), lib.ingress_ports_text(e), concat(", ", open_cidrs(e)),
+	e.text, e.ports_text, concat(", ", e.open_cidrs),
 	concat(" and ", [format_int(p, 10) | some p in ports]),
 ])

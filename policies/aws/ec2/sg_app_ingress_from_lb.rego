@@ -35,21 +35,21 @@ import data.lib.infracheck as lib
 app_types := ["aws_launch_template", "aws_launch_configuration", "aws_instance"]
 
 deny contains lib.result(e, sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
-	lib.ingress_text(e), lib.ingress_ports_text(e), concat(", ", sources(e)),
+	e.text, e.ports_text, concat(", ", sources(e)),
 ])) if {
 	some e in lib.sg_ingress_rules
 	app_rule(e)
 	count(sources(e)) > 0
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [lib.ingress_text(e)])) if {
+unknown contains lib.result(e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [e.text])) if {
 	some e in lib.sg_ingress_rules
 	app_rule(e)
 	count(sources(e)) == 0
 	e.sources_unknown
 }
 
-unknown contains lib.result(e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [lib.ingress_text(e)])) if {
+unknown contains lib.result(e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [e.text])) if {
 	some e in lib.sg_ingress_rules
 	not app_rule(e)
 	maybe_app_rule(e)

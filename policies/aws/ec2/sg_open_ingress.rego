@@ -42,18 +42,16 @@ unknown contains lib.result(e, "the rule is open to the internet; whether it is 
 	not excepted(e)
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s are not known until apply", [lib.ingress_text(e)])) if {
+unknown contains lib.result(e, sprintf("the sources of %s are not known until apply", [e.text])) if {
 	some e in lib.sg_ingress_rules
 	not open(e)
 	e.sources_unknown
 	not excepted(e)
 }
 
-open_cidrs(e) := sort([c | some c in e.cidrs; c in lib.open_cidrs])
+open(e) if count(e.open_cidrs) > 0
 
-open(e) if count(open_cidrs(e)) > 0
-
-message(e) := sprintf("%s allows %s from %s", [lib.ingress_text(e), lib.ingress_ports_text(e), concat(", ", open_cidrs(e))])
+message(e) := sprintf("%s allows %s from %s", [e.text, e.ports_text, concat(", ", e.open_cidrs)])
 
 # The group is a load balancer's, and the rule admits one of its public ports only.
 excepted(e) if {

@@ -78,29 +78,76 @@ fn protocol_name(p: &Value) -> String {
     }
 }
 
-/// Adds what the rules derive from the protocol and ports: `proto` (see
-/// protocol_name), `all_ports` (a known protocol that is not limited to a port
-/// range: "-1", "all" or any protocol but tcp, udp and ICMP) and `port_range_known`
-/// (tcp or udp with known numeric from_port and to_port).
-fn add_port_facts(m: &mut BTreeMap<Value, Value>) {
-    let flag =
-        |m: &BTreeMap<Value, Value>, k: &str| m.get(&Value::from(k)) == Some(&Value::Bool(true));
-    let number = |m: &BTreeMap<Value, Value>, k: &str| {
-        matches!(m.get(&Value::from(k)), Some(Value::Number(_)))
-    };
-    let proto = protocol_name(m.get(&Value::from("protocol")).unwrap_or(&Value::Null));
+/// `%v` of a port, as Rego's sprintf writes it.
+fn port_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Number(n)) => n.format_decimal(),
+        Some(Value::String(s)) => s.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => "null".to_string(),
+    }
+}
+
+/// Adds what the rules derive from the protocol, ports and sources:
+///
+/// - `proto` (see protocol_name);
+/// - `all_ports`: a known protocol that is not limited to a port range ("-1",
+///   "all" or any protocol but tcp, udp and ICMP);
+/// - `port_range_known`: tcp or udp with known numeric from_port and to_port;
+/// - `ports_text`: the ports for messages ("all ports", "tcp port 22", "tcp ports
+///   0-1024", "icmp", "unknown ports", "tcp, unknown ports");
+/// - `text`: where the rule is, for messages ("ingress rule ingress.0", or
+///   "ingress rule" for a rule resource);
+/// - `open_cidrs`: the sources that mean anywhere (0.0.0.0/0, ::/0), sorted.
+fn add_derived_facts(m: &mut BTreeMap<Value, Value>) {
+    let get = |m: &BTreeMap<Value, Value>, k: &str| m.get(&Value::from(k)).cloned();
+    let flag = |m: &BTreeMap<Value, Value>, k: &str| get(m, k) == Some(Value::Bool(true));
+    let from = get(m, "from_port");
+    let to = get(m, "to_port");
+    let number = |v: &Option<Value>| matches!(v, Some(Value::Number(_)));
+    let proto = protocol_name(&get(m, "protocol").unwrap_or(Value::Null));
     let ported = proto == "tcp" || proto == "udp";
     let portless = proto == "icmp" || proto == "icmpv6";
-    let protocol_known = !flag(m, "protocol_unknown");
-    let all_ports = protocol_known && !ported && !portless;
-    let range_known = protocol_known
-        && !flag(m, "ports_unknown")
-        && ported
-        && number(m, "from_port")
-        && number(m, "to_port");
+    let protocol_unknown = flag(m, "protocol_unknown");
+    let all_ports = !protocol_unknown && !ported && !portless;
+    let range_known =
+        !protocol_unknown && !flag(m, "ports_unknown") && ported && number(&from) && number(&to);
+    let ports_text = if protocol_unknown {
+        "unknown ports".to_string()
+    } else if all_ports {
+        "all ports".to_string()
+    } else if portless {
+        proto.clone()
+    } else if range_known && from == to {
+        format!("{proto} port {}", port_text(from.as_ref()))
+    } else if range_known {
+        format!(
+            "{proto} ports {}-{}",
+            port_text(from.as_ref()),
+            port_text(to.as_ref())
+        )
+    } else {
+        format!("{proto}, unknown ports")
+    };
+    let text = match get(m, "path") {
+        Some(Value::String(p)) if !p.is_empty() => format!("ingress rule {p}"),
+        _ => "ingress rule".to_string(),
+    };
+    let mut open: Vec<Value> = match get(m, "cidrs") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter(|c| matches!(c, Value::String(s) if s.as_ref() == "0.0.0.0/0" || s.as_ref() == "::/0"))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    open.sort();
     m.insert(Value::from("proto"), Value::from(proto));
     m.insert(Value::from("all_ports"), Value::from(all_ports));
     m.insert(Value::from("port_range_known"), Value::from(range_known));
+    m.insert(Value::from("ports_text"), Value::from(ports_text));
+    m.insert(Value::from("text"), Value::from(text));
+    m.insert(Value::from("open_cidrs"), Value::from(open));
 }
 
 fn entry(r: &Value, prefix: &str, sgs: Value, obj: &Value, form: &Form) -> Value {
@@ -141,7 +188,7 @@ fn entry(r: &Value, prefix: &str, sgs: Value, obj: &Value, form: &Form) -> Value
         "ports_unknown",
         Value::from(some_unknown(r, prefix, &["from_port", "to_port"])),
     );
-    add_port_facts(&mut m);
+    add_derived_facts(&mut m);
     Value::from(m)
 }
 
@@ -186,7 +233,7 @@ fn rules(input: &Input<'_>) -> BTreeSet<Value> {
                 ] {
                     m.insert(Value::from(k), v);
                 }
-                add_port_facts(&mut m);
+                add_derived_facts(&mut m);
                 out.insert(Value::from(m));
             }
             _ => {}
