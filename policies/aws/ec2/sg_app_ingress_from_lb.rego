@@ -34,53 +34,65 @@ import data.lib.infracheck as lib
 # Resource types that attach security groups to application instances.
 app_types := ["aws_launch_template", "aws_launch_configuration", "aws_instance"]
 
-deny contains lib.result(e, sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
-	e.text, e.ports_text, concat(", ", sources(e)),
+# Each ingress rule with what the bodies below ask of it, computed once (function
+# calls cost in regorus).
+judged := [{"e": e, "app": app_rule(e), "maybe_app": maybe_app_rule(e), "sources": sources(e)} |
+	some e in lib.sg_ingress_rules
+]
+
+deny contains lib.result(j.e, sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
+	j.e.text, j.e.ports_text, concat(", ", j.sources),
 ])) if {
-	some e in lib.sg_ingress_rules
-	app_rule(e)
-	count(sources(e)) > 0
+	some j in judged
+	j.app
+	count(j.sources) > 0
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [e.text])) if {
-	some e in lib.sg_ingress_rules
-	app_rule(e)
-	count(sources(e)) == 0
-	e.sources_unknown
+unknown contains lib.result(j.e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [j.e.text])) if {
+	some j in judged
+	j.app
+	count(j.sources) == 0
+	j.e.sources_unknown
 }
 
-unknown contains lib.result(e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [e.text])) if {
-	some e in lib.sg_ingress_rules
-	not app_rule(e)
-	maybe_app_rule(e)
-	cidr_or_unknown_sources(e)
+unknown contains lib.result(j.e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [j.e.text])) if {
+	some j in judged
+	not j.app
+	j.maybe_app
+	cidr_or_unknown_sources(j)
 }
 
 sources(e) := array.concat(e.cidrs, e.prefix_lists)
 
-cidr_or_unknown_sources(e) if count(sources(e)) > 0
+cidr_or_unknown_sources(j) if count(j.sources) > 0
 
-cidr_or_unknown_sources(e) if e.sources_unknown
+cidr_or_unknown_sources(j) if j.e.sources_unknown
 
-# The rule belongs to a group attached to application instances (and not to a load
-# balancer).
-app_rule(e) if {
+# True when the rule belongs to a group attached to application instances (and not
+# to a load balancer).
+app_rule(e) := true if {
 	some sg in e.sgs
 	app_group(sg)
 	not lib.lb_security_group(sg)
-}
+} else := false
 
 app_group(sg) if {
 	some t in app_types
-	count(lib.referrers({"address": sg}, t)) > 0
+	count(object.get(input.referrers, [sg, t], [])) > 0
 }
 
 # Same, counting joins that could not be resolved as possible.
-maybe_app_rule(e) if count(e.sgs) == 0
-
-maybe_app_rule(e) if {
-	some t in app_types
-	lib.has_unresolved(t)
+maybe_app_rule(e) := true if {
+	count(e.sgs) == 0
+} else := true if {
+	app_joins_unresolved
 	some sg in e.sgs
 	not lib.lb_security_group(sg)
+} else := false
+
+# Some resource that attaches security groups has a reference that could not be
+# resolved.
+app_joins_unresolved if {
+	some t in app_types
+	lib.has_unresolved(t)
 }

@@ -29,17 +29,22 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
-deny contains lib.result(e, message(e)) if {
+# The rules open to the internet, with the load-balancer exception worked out
+# once (function calls cost in regorus).
+open_rules := [{"e": e, "excepted": excepted(e), "maybe_excepted": maybe_excepted(e)} |
 	some e in lib.sg_ingress_rules
 	open(e)
-	not maybe_excepted(e)
+]
+
+deny contains lib.result(o.e, message(o.e)) if {
+	some o in open_rules
+	not o.maybe_excepted
 }
 
-unknown contains lib.result(e, "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply") if {
-	some e in lib.sg_ingress_rules
-	open(e)
-	maybe_excepted(e)
-	not excepted(e)
+unknown contains lib.result(o.e, "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply") if {
+	some o in open_rules
+	o.maybe_excepted
+	not o.excepted
 }
 
 unknown contains lib.result(e, sprintf("the sources of %s are not known until apply", [e.text])) if {
@@ -53,19 +58,21 @@ open(e) if count(e.open_cidrs) > 0
 
 message(e) := sprintf("%s allows %s from %s", [e.text, e.ports_text, concat(", ", e.open_cidrs)])
 
+public_ports := lib.config("lb_public_ports")
+
 # The group is a load balancer's, and the rule admits one of its public ports only.
-excepted(e) if {
+excepted(e) := true if {
 	lb_group(e)
-	some p in lib.config("lb_public_ports")
+	some p in public_ports
 	lib.ingress_only_port(e, p)
-}
+} else := false
 
 # The same, counting what is not known until apply as possible.
-maybe_excepted(e) if {
+maybe_excepted(e) := true if {
 	maybe_lb_group(e)
-	some p in lib.config("lb_public_ports")
+	some p in public_ports
 	lib.ingress_may_be_only_port(e, p)
-}
+} else := false
 
 lb_group(e) if {
 	count(e.sgs) > 0
@@ -80,7 +87,9 @@ maybe_lb_group(e) if lb_group(e)
 maybe_lb_group(e) if count(e.sgs) == 0
 
 # Some load balancer's references could not be resolved: it may use this group.
-maybe_lb_group(e) if {
+maybe_lb_group(_) if lb_joins_unresolved
+
+lb_joins_unresolved if {
 	some t in lib.lb_types
 	lib.has_unresolved(t)
 }
