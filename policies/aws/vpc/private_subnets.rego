@@ -41,15 +41,15 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
-tiers := lib.all_subnet_tiers
-
 statuses := lib.all_route_table_statuses
 
-# Subnets that are, or may be, private, with their tier.
-candidates := [{"subnet": s, "tier": tier} |
+# Subnets that are, or may be, private, with their tier, the addresses of their
+# route tables and whether those are all known; computed once per subnet
+# (function calls cost in regorus).
+candidates := [{"subnet": s, "tier": r.tier, "tables": r.route_tables, "undecided": r.undecided} |
 	some s in lib.resources("aws_subnet")
-	tier := tiers[s.address]
-	tier != "public"
+	r := lib.subnet_routing.subnets[s.address]
+	r.tier != "public"
 ]
 
 maps_public_ip(s) if {
@@ -83,31 +83,31 @@ unknown contains lib.result(c.subnet, "the subnet auto-assigns public IPv4 addre
 deny contains lib.result(c.subnet, "private subnet uses the VPC's main route table, which has no 0.0.0.0/0 route through a NAT gateway") if {
 	some c in candidates
 	c.tier == "private"
-	count(lib.subnet_route_tables(c.subnet)) == 0
-	not lib.subnet_route_tables_undecided(c.subnet)
+	count(c.tables) == 0
+	not c.undecided
 }
 
-deny contains lib.result(c.subnet, sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt.address])) if {
+deny contains lib.result(c.subnet, sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt])) if {
 	some c in candidates
 	c.tier == "private"
-	some rt in lib.subnet_route_tables(c.subnet)
-	statuses[rt.address].nat == "no"
+	some rt in c.tables
+	statuses[rt].nat == "no"
 }
 
-unknown contains lib.result(c.subnet, sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt.address])) if {
+unknown contains lib.result(c.subnet, sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt])) if {
 	some c in candidates
-	some rt in lib.subnet_route_tables(c.subnet)
-	statuses[rt.address].nat == "maybe"
+	some rt in c.tables
+	statuses[rt].nat == "maybe"
 }
 
-unknown contains lib.result(c.subnet, sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt.address])) if {
+unknown contains lib.result(c.subnet, sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt])) if {
 	some c in candidates
 	c.tier == "undecided"
-	some rt in lib.subnet_route_tables(c.subnet)
-	statuses[rt.address].nat == "no"
+	some rt in c.tables
+	statuses[rt].nat == "no"
 }
 
 unknown contains lib.result(c.subnet, "the subnet's route tables are not known until apply") if {
 	some c in candidates
-	lib.subnet_route_tables_undecided(c.subnet)
+	c.undecided
 }

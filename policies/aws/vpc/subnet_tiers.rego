@@ -79,11 +79,14 @@ stats := {v.address: {tier: tier_stats(subnets, tier) | some tier in tier_names}
 	subnets := lib.vpc_subnets(v)
 }
 
+# The known zone of every subnet, computed once.
+zones := {s.address: az | some s in lib.resources("aws_subnet"); az := lib.subnet_az(s)}
+
 tier_stats(subnets, tier) := {
-	"zones": {az | some s in subnets; tiers[s.address] == tier; az := lib.subnet_az(s)},
+	"zones": {az | some s in subnets; tiers[s.address] == tier; az := zones[s.address]},
 	"maybe": array.concat(
 		array.concat(
-			[s.address | some s in subnets; tiers[s.address] == tier; not lib.subnet_az(s)],
+			[s.address | some s in subnets; tiers[s.address] == tier; not zones[s.address]],
 			[s.address | some s in subnets; tiers[s.address] == "undecided"],
 		),
 		[s.address | some s in orphan_subnets],
