@@ -13,8 +13,8 @@ pub struct PlanDoc<'a> {
     pub format_version: Option<String>,
     #[serde(borrow, default)]
     pub planned_values: Option<&'a RawValue>,
-    #[serde(default)]
-    pub resource_changes: Option<Vec<ResourceChange>>,
+    #[serde(borrow, default)]
+    pub resource_changes: Option<Vec<ResourceChange<'a>>>,
     #[serde(default)]
     pub configuration: Option<serde_json::Value>,
     #[serde(default)]
@@ -31,7 +31,7 @@ pub struct Variable {
 }
 
 #[derive(Deserialize)]
-pub struct ResourceChange {
+pub struct ResourceChange<'a> {
     pub address: String,
     #[serde(default)]
     pub module_address: Option<String>,
@@ -45,18 +45,21 @@ pub struct ResourceChange {
     pub provider_name: Option<String>,
     #[serde(default)]
     pub deposed: Option<String>,
-    pub change: Change,
+    #[serde(borrow)]
+    pub change: Change<'a>,
 }
 
 #[derive(Deserialize)]
-pub struct Change {
+pub struct Change<'a> {
     pub actions: Vec<String>,
     #[serde(default)]
     pub after: Option<Interned>,
-    #[serde(default)]
-    pub after_unknown: Option<serde_json::Value>,
-    #[serde(default)]
-    pub after_sensitive: Option<serde_json::Value>,
+    /// Kept as text until the resource is built: parsed up front, the masks of
+    /// every resource would be in memory at once.
+    #[serde(borrow, default)]
+    pub after_unknown: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub after_sensitive: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

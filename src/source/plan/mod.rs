@@ -92,12 +92,14 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
             if matches!(values, regorus::Value::Null) {
                 values = regorus::Value::new_object();
             }
-            if let Some(mask) = &rc.change.after_sensitive {
-                values::redact(&mut values, mask);
+            if let Some(raw) = rc.change.after_sensitive {
+                let mask: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+                values::redact(&mut values, &mask);
             }
             let mut unknown = Vec::new();
-            if let Some(u) = &rc.change.after_unknown {
-                values::unknown_paths(u, &mut String::new(), &mut unknown);
+            if let Some(raw) = rc.change.after_unknown {
+                let u: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+                values::unknown_paths(&u, &mut String::new(), &mut unknown);
             }
             all.push(Resource {
                 address: rc.address,
