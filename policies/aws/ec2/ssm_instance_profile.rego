@@ -78,8 +78,16 @@ profile_unknown(r) if {
 	not lib.computed_default(r, path)
 }
 
+# Each target's profiles, each profile's roles, and each of those roles' verdict,
+# computed once (function calls cost in regorus).
+target_profiles := {r.address: profiles(r) | some r in targets}
+
+profile_roles := {p.address: roles(p) | some ps in target_profiles; some p in ps}
+
+role_ssm := {role.address: ssm(role) | some rs in profile_roles; some role in rs}
+
 no_profile(r) if {
-	count(profiles(r)) == 0
+	count(target_profiles[r.address]) == 0
 	not profile_value(r)
 	not profile_unknown(r)
 }
@@ -91,14 +99,14 @@ deny contains lib.result(r, "no IAM instance profile") if {
 
 unknown contains lib.result(r, "the IAM instance profile is not known until apply") if {
 	some r in targets
-	count(profiles(r)) == 0
+	count(target_profiles[r.address]) == 0
 	not profile_value(r)
 	profile_unknown(r)
 }
 
 unknown contains lib.result(r, sprintf("instance profile %s is not in the scan, so its role cannot be checked", [v])) if {
 	some r in targets
-	count(profiles(r)) == 0
+	count(target_profiles[r.address]) == 0
 	v := profile_value(r)
 }
 
@@ -109,15 +117,15 @@ roles(p) := lib.single_referenced(p, "role", {role_type})
 
 deny contains lib.result(r, sprintf("instance profile %s has no role", [p.address])) if {
 	some r in targets
-	some p in profiles(r)
+	some p in target_profiles[r.address]
 	not lib.unknown_value(p, "role")
 	lib.get(p, "role", null) in {null, ""}
 }
 
 unknown contains lib.result(r, msg) if {
 	some r in targets
-	some p in profiles(r)
-	count(roles(p)) == 0
+	some p in target_profiles[r.address]
+	count(profile_roles[p.address]) == 0
 	msg := role_problem(p)
 }
 
@@ -131,16 +139,16 @@ role_problem(p) := sprintf("the role of instance profile %s is not known until a
 
 deny contains lib.result(r, sprintf("role %s of instance profile %s does not have AmazonSSMManagedInstanceCore (Session Manager)", [role.address, p.address])) if {
 	some r in targets
-	some p in profiles(r)
-	some role in roles(p)
-	ssm(role) == "no"
+	some p in target_profiles[r.address]
+	some role in profile_roles[p.address]
+	role_ssm[role.address] == "no"
 }
 
 unknown contains lib.result(r, sprintf("whether role %s of instance profile %s has AmazonSSMManagedInstanceCore is not known until apply", [role.address, p.address])) if {
 	some r in targets
-	some p in profiles(r)
-	some role in roles(p)
-	ssm(role) == "maybe"
+	some p in target_profiles[r.address]
+	some role in profile_roles[p.address]
+	role_ssm[role.address] == "maybe"
 }
 
 # "yes", "maybe" or "no": whether role `role` has a Session Manager policy.

@@ -114,36 +114,39 @@ contained(c, v) if {
 	net.cidr_contains(b, c)
 }
 
-deny contains lib.result(s, msg) if {
+# The subnets whose known block is not inside the known blocks of their VPC,
+# computed once: {"s", "c" (its block), "v" (the VPC's address)}.
+outside_blocks := [{"s": s, "c": c, "v": v} |
 	some s in subnets
 	c := cidrs[s.address]
 	some v in subnet_vpcs[s.address]
 	not contained(c, v)
-	not vpc_info[v].unknown
-	not orphan_may_contain(c)
-	msg := sprintf("CIDR %s is outside the CIDR blocks of VPC %s (%s)", [c, v, concat(", ", vpc_info[v].blocks)])
+]
+
+# Subnets whose block is not known until apply.
+cidr_unknown := {s.address | some s in subnets; subnet_cidr_unknown(s)}
+
+deny contains lib.result(o.s, msg) if {
+	some o in outside_blocks
+	not vpc_info[o.v].unknown
+	not orphan_may_contain(o.c)
+	msg := sprintf("CIDR %s is outside the CIDR blocks of VPC %s (%s)", [o.c, o.v, concat(", ", vpc_info[o.v].blocks)])
 }
 
 unknown contains lib.result(s, "the CIDR block is not known until apply") if {
 	some s in subnets
-	subnet_cidr_unknown(s)
+	s.address in cidr_unknown
 }
 
-unknown contains lib.result(s, sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [c, v])) if {
-	some s in subnets
-	c := cidrs[s.address]
-	some v in subnet_vpcs[s.address]
-	not contained(c, v)
-	vpc_info[v].unknown
+unknown contains lib.result(o.s, sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [o.c, o.v])) if {
+	some o in outside_blocks
+	vpc_info[o.v].unknown
 }
 
-unknown contains lib.result(s, sprintf("CIDR %s may lie in the block of an aws_vpc_ipv4_cidr_block_association that could not be joined to its VPC", [c])) if {
-	some s in subnets
-	c := cidrs[s.address]
-	some v in subnet_vpcs[s.address]
-	not contained(c, v)
-	not vpc_info[v].unknown
-	orphan_may_contain(c)
+unknown contains lib.result(o.s, sprintf("CIDR %s may lie in the block of an aws_vpc_ipv4_cidr_block_association that could not be joined to its VPC", [o.c])) if {
+	some o in outside_blocks
+	not vpc_info[o.v].unknown
+	orphan_may_contain(o.c)
 }
 
 # ---------------------------------------------------------------------------
@@ -179,7 +182,7 @@ deny contains lib.result({"address": s1}, sprintf("CIDR %s overlaps CIDR %s of s
 unknown contains lib.result({"address": s1}, sprintf("the CIDR block of subnet %s is not known until apply, so overlap with it cannot be checked", [s2])) if {
 	some group in groups
 	some s2 in group
-	subnet_cidr_unknown(input.resources[s2])
+	s2 in cidr_unknown
 	some s1 in group
 	s1 != s2
 }
