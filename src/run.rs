@@ -92,8 +92,18 @@ fn github_source_url() -> Option<String> {
 }
 
 fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
-    let prepared = Prepared::new(&args.report)?;
-    let scan = load_source(&args, hcl)?;
+    // The plan is read while the policies are parsed: neither needs the other.
+    let (prepared, scan) = std::thread::scope(|s| {
+        let loading = s.spawn(|| load_source(&args, hcl));
+        let prepared = Prepared::new(&args.report);
+        let scan = loading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (prepared, scan)
+    });
+    // Configuration and policy errors come first, as when they were read first.
+    let prepared = prepared?;
+    let scan = scan?;
     prepared.timer.mark("plan loaded");
     let path = args.plan.display().to_string();
     let destination = Destination {
