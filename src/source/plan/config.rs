@@ -36,10 +36,10 @@ pub struct ConfigResolver<'a> {
     root: Option<&'a Json>,
     providers: Option<&'a serde_json::Map<String, Json>>,
     root_variables: BTreeMap<String, Json>,
-    /// (module instance path, "type.name" or "data.type.name") -> instances.
-    instances: HashMap<(String, String), Instances>,
+    /// module instance path -> "type.name" or "data.type.name" -> instances.
+    instances: HashMap<ModulePath, HashMap<String, Instances>>,
     /// module instance path -> its child module instances.
-    children: HashMap<String, Vec<ModulePath>>,
+    children: HashMap<ModulePath, Vec<ModulePath>>,
 }
 
 impl<'a> ConfigResolver<'a> {
@@ -63,13 +63,21 @@ impl<'a> ConfigResolver<'a> {
         key: Option<InstanceKey>,
         address: String,
     ) {
+        let known_module = self.instances.contains_key(module);
         self.instances
-            .entry((module.to_string(), config_address))
+            .entry(module.clone())
+            .or_default()
+            .entry(config_address)
             .or_default()
             .push((key, address));
+        // A module seen before has its ancestry recorded already (scanning the
+        // root's child list for every resource grew with modules x resources).
+        if known_module {
+            return;
+        }
         let mut path = module.clone();
         while let Some(parent) = path.parent() {
-            let list = self.children.entry(parent.to_string()).or_default();
+            let list = self.children.entry(parent.clone()).or_default();
             if !list.contains(&path) {
                 list.push(path.clone());
             }
@@ -203,7 +211,7 @@ impl<'a> ConfigResolver<'a> {
                     out.dead_end = true;
                     return;
                 };
-                let Some(children) = self.children.get(&module.to_string()) else {
+                let Some(children) = self.children.get(module) else {
                     return;
                 };
                 for child in children {
@@ -240,7 +248,11 @@ impl<'a> ConfigResolver<'a> {
         let sel = parse_index(after, self_key)
             .map(|(s, _)| s)
             .unwrap_or(IndexSel::All);
-        if let Some(list) = self.instances.get(&(module.to_string(), config_address)) {
+        if let Some(list) = self
+            .instances
+            .get(module)
+            .and_then(|m| m.get(&config_address))
+        {
             for (key, address) in list {
                 if sel.matches(key.as_ref()) {
                     out.targets.push(address.clone());

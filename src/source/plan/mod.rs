@@ -4,7 +4,7 @@ mod config;
 mod format;
 mod values;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -93,7 +93,8 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
                 values = regorus::Value::new_object();
             }
             if let Some(raw) = rc.change.after_sensitive {
-                let mask: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+                let mask: Json =
+                    serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
                 values::redact(&mut values, &mask);
             }
             let mut unknown = Vec::new();
@@ -136,6 +137,9 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
         );
     }
     let mut regions = BTreeSet::new();
+    // The instances of a module or a counted resource share one configuration
+    // block: its expressions are flattened once.
+    let mut block_exprs: HashMap<*const Json, Vec<config::AttributeExpr>> = HashMap::new();
     for r in &mut all {
         let config_path = r.module.config_path();
         let block = resolver.resource_config(&config_path, &config_address(r));
@@ -143,13 +147,16 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
             if let Some(key) = block.get("provider_config_key").and_then(Json::as_str) {
                 r.provider = key.to_string();
             }
-            for attr in ConfigResolver::attribute_exprs(block) {
+            let attrs = block_exprs
+                .entry(block as *const Json)
+                .or_insert_with(|| ConfigResolver::attribute_exprs(block));
+            for attr in attrs.iter() {
                 let resolved =
                     resolver.resolve(attr.expr, &config_path, &r.module, r.index.as_ref());
                 if !resolved.targets.is_empty() {
-                    r.references.insert(attr.path, resolved.targets);
+                    r.references.insert(attr.path.clone(), resolved.targets);
                 } else if values::is_unknown(&r.unknown, &attr.path) {
-                    r.unresolved.push(attr.path);
+                    r.unresolved.push(attr.path.clone());
                 }
             }
         } else {
