@@ -78,12 +78,19 @@ info := {g.address: group_info(g, policies(g)) | some g in groups}
 
 group_info(g, ps) := {
 	"policies": ps,
-	"triggers": {dir | some dir, _ in directions; some a in als; trigger(a, g, ps, dir)},
-	"maybe": {dir | some dir, _ in directions; some a in als; trigger_maybe(a, g, ps, dir)},
+	"triggers": {dir | some f in fs; some dir in f.triggers},
+	"maybe": {dir | some f in fs; some dir in f.maybe},
 	"tracking_ok": count([p | some p in ps; tracking_ok(p)]) > 0,
 	"tracking_maybe": count([p | some p in ps; tracking_maybe(p)]) > 0,
 } if {
-	als := alarms(g, ps)
+	fs := [alarm_facts(a, g, ps) | some a in alarms(g, ps)]
+}
+
+# The directions alarm `a` triggers for group `g`, and those it may trigger once
+# unknown values are known: each alarm is judged once for both directions
+# (function calls cost in regorus).
+alarm_facts(a, g, ps) := {"triggers": t, "maybe": maybe_dirs(a, g, ps, t)} if {
+	t := trigger_dirs(a, g, ps)
 }
 
 # ---------------------------------------------------------------------------
@@ -141,27 +148,36 @@ scales(a, ps) if {
 	p.address in actions
 }
 
-trigger(a, g, ps, dir) if {
+# The directions alarm `a` triggers: it watches the CPU of `g`, triggers one of
+# its policies `ps`, and has a direction's operator and threshold.
+trigger_dirs(a, g, ps) := {dir |
 	watches(a, g)
 	scales(a, ps)
-	lib.get(a, "comparison_operator", "") in directions[dir].operators
+	op := lib.get(a, "comparison_operator", "")
 	not lib.unknown_value(a, "threshold")
-	lib.number_value(lib.get(a, "threshold", null)) == directions[dir].threshold
+	threshold := lib.number_value(lib.get(a, "threshold", null))
+	some dir, d in directions
+	op in d.operators
+	threshold == d.threshold
 }
 
-# Some value that decides whether alarm `a` is a trigger is not known until apply.
-trigger_maybe(a, g, ps, dir) if {
+# The directions alarm `a` does not trigger but may, because some value that
+# decides it is not known until apply (`triggers`: those it does trigger).
+maybe_dirs(a, g, ps, triggers) := {dir |
+	undecided_alarm(a)
+	some dir, _ in directions
+	not dir in triggers
+	possible(a, g, ps, dir)
+}
+
+undecided_alarm(a) if {
 	some path in ["metric_name", "comparison_operator", "threshold"]
 	lib.unknown_value(a, path)
-	possible(a, g, ps, dir)
-	not trigger(a, g, ps, dir)
 }
 
-trigger_maybe(a, g, ps, dir) if {
+undecided_alarm(a) if {
 	some path in ["dimensions", "alarm_actions"]
 	opaque(a, path)
-	possible(a, g, ps, dir)
-	not trigger(a, g, ps, dir)
 }
 
 # The value at `path` is not known until apply, and no reference tells what it is.
