@@ -42,7 +42,7 @@ asgs := lib.resources(asg_type)
 # Zones.
 
 subnets(g) := [s |
-	some a in lib.references_under(g, "vpc_zone_identifier")
+	some a in infracheck.references_under(g, "vpc_zone_identifier")
 	s := input.resources[a]
 	s.type == "aws_subnet"
 ]
@@ -54,7 +54,7 @@ subnet_ids(g, ss) := [id |
 	id != ""
 	not id in scan_ids
 ] if {
-	scan_ids := {lib.get(s, "id", null) | some s in ss}
+	scan_ids := {infracheck.get(s.values, "id", null) | some s in ss}
 }
 
 uses_subnets(_, ss, _) if count(ss) > 0
@@ -90,14 +90,14 @@ azs_unknown(g) := 2 if {
 	lib.unknown_shallow(g, "availability_zones")
 } else := 0
 
-deny contains lib.result(g, msg) if {
+deny contains {"address": g.address, "message": msg} if {
 	some g in asgs
 	z := group_zones[g.address]
 	count(z.known) + z.maybe < 2
 	msg := sprintf("spans %d availability zone(s)%s, fewer than 2", [count(z.known), zones_text(z.known)])
 }
 
-unknown contains lib.result(g, "its availability zones are not known until apply") if {
+unknown contains {"address": g.address, "message": "its availability zones are not known until apply"} if {
 	some g in asgs
 	z := group_zones[g.address]
 	count(z.known) < 2
@@ -120,7 +120,7 @@ attached(g) if {
 
 attached(g) if {
 	some attr in inline_attrs
-	count(lib.references_under(g, attr)) > 0
+	count(infracheck.references_under(g, attr)) > 0
 }
 
 attached(g) if count(attachments(g)) > 0
@@ -128,12 +128,12 @@ attached(g) if count(attachments(g)) > 0
 attachments(g) := [a |
 	some t in attachment_types
 	some a in lib.referrers(g, t)
-	g.address in lib.references_under(a, "autoscaling_group_name")
+	g.address in infracheck.references_under(a, "autoscaling_group_name")
 ]
 
 maybe_attached(g) if {
 	some attr in inline_attrs
-	lib.unknown_value(g, attr)
+	infracheck.is_unknown_at(g.unknown, attr)
 	not lib.computed_default(g, attr)
 }
 
@@ -144,16 +144,16 @@ orphan_attachments if {
 	some t in attachment_types
 	some address in object.get(input.unresolved, t, [])
 	a := input.resources[address]
-	count(lib.references_under(a, "autoscaling_group_name")) == 0
+	count(infracheck.references_under(a, "autoscaling_group_name")) == 0
 }
 
-deny contains lib.result(g, "is not attached to a load balancer target group") if {
+deny contains {"address": g.address, "message": "is not attached to a load balancer target group"} if {
 	some g in asgs
 	not attached(g)
 	not maybe_attached(g)
 }
 
-unknown contains lib.result(g, "whether it is attached to a load balancer target group is not known until apply") if {
+unknown contains {"address": g.address, "message": "whether it is attached to a load balancer target group is not known until apply"} if {
 	some g in asgs
 	not attached(g)
 	maybe_attached(g)
@@ -162,24 +162,24 @@ unknown contains lib.result(g, "whether it is attached to a load balancer target
 # ---------------------------------------------------------------------------
 # Health checks.
 
-deny contains lib.result(g, sprintf("health_check_type is %s, not ELB", [health_text(g)])) if {
+deny contains {"address": g.address, "message": sprintf("health_check_type is %s, not ELB", [health_text(g)])} if {
 	some g in asgs
 	not health_unknown(g)
-	lib.get(g, "health_check_type", null) != "ELB"
+	infracheck.get(g.values, "health_check_type", null) != "ELB"
 }
 
 health_unknown(g) if {
-	lib.unknown_value(g, "health_check_type")
+	infracheck.is_unknown_at(g.unknown, "health_check_type")
 	not lib.computed_default(g, "health_check_type")
 }
 
 health_text(g) := sprintf("%q", [t]) if {
-	not lib.unknown_value(g, "health_check_type")
-	t := lib.get(g, "health_check_type", null)
+	not infracheck.is_unknown_at(g.unknown, "health_check_type")
+	t := infracheck.get(g.values, "health_check_type", null)
 	is_string(t)
 } else := "not set (EC2)"
 
-unknown contains lib.result(g, "health_check_type is not known until apply") if {
+unknown contains {"address": g.address, "message": "health_check_type is not known until apply"} if {
 	some g in asgs
 	health_unknown(g)
 }

@@ -67,7 +67,7 @@ directions := {
 # The scaling policies of group `g`.
 policies(g) := [p |
 	some p in lib.referrers(g, policy_type)
-	g.address in lib.references_under(p, "autoscaling_group_name")
+	g.address in infracheck.references_under(p, "autoscaling_group_name")
 ]
 
 groups := lib.resources("aws_autoscaling_group")
@@ -101,21 +101,21 @@ target_path := "target_tracking_configuration.0.target_value"
 metric_path := "target_tracking_configuration.0.predefined_metric_specification.0.predefined_metric_type"
 
 cpu_tracking(p) if {
-	lib.get(p, "policy_type", "") == "TargetTrackingScaling"
-	lib.get(p, metric_path, "") == "ASGAverageCPUUtilization"
+	infracheck.get(p.values, "policy_type", "") == "TargetTrackingScaling"
+	infracheck.get(p.values, metric_path, "") == "ASGAverageCPUUtilization"
 }
 
 tracking_ok(p) if {
 	cpu_tracking(p)
-	not lib.unknown_value(p, target_path)
-	t := lib.number_value(lib.get(p, target_path, null))
+	not infracheck.is_unknown_at(p.unknown, target_path)
+	t := lib.number_value(infracheck.get(p.values, target_path, null))
 	t >= scale_in
 	t <= scale_out
 }
 
 tracking_maybe(p) if {
 	some path in ["policy_type", metric_path, target_path]
-	lib.unknown_value(p, path)
+	infracheck.is_unknown_at(p.unknown, path)
 }
 
 # ---------------------------------------------------------------------------
@@ -129,21 +129,21 @@ alarms(g, ps) := {a.address: a |
 
 # True when alarm `a` watches the CPU of group `g`.
 watches(a, g) if {
-	lib.get(a, "metric_name", "") == "CPUUtilization"
+	infracheck.get(a.values, "metric_name", "") == "CPUUtilization"
 	watches_group(a, g)
 }
 
-watches_group(a, g) if g.address in lib.references_under(a, "dimensions")
+watches_group(a, g) if g.address in infracheck.references_under(a, "dimensions")
 
 watches_group(a, g) if {
-	name := lib.get(a, "dimensions.AutoScalingGroupName", null)
+	name := infracheck.get(a.values, "dimensions.AutoScalingGroupName", null)
 	is_string(name)
-	name == lib.get(g, "name", null)
+	name == infracheck.get(g.values, "name", null)
 }
 
 # True when the alarm triggers one of the group's scaling policies `ps`.
 scales(a, ps) if {
-	actions := lib.references_under(a, "alarm_actions")
+	actions := infracheck.references_under(a, "alarm_actions")
 	some p in ps
 	p.address in actions
 }
@@ -153,9 +153,9 @@ scales(a, ps) if {
 trigger_dirs(a, g, ps) := {dir |
 	watches(a, g)
 	scales(a, ps)
-	op := lib.get(a, "comparison_operator", "")
-	not lib.unknown_value(a, "threshold")
-	threshold := lib.number_value(lib.get(a, "threshold", null))
+	op := infracheck.get(a.values, "comparison_operator", "")
+	not infracheck.is_unknown_at(a.unknown, "threshold")
+	threshold := lib.number_value(infracheck.get(a.values, "threshold", null))
 	some dir, d in directions
 	op in d.operators
 	threshold == d.threshold
@@ -172,7 +172,7 @@ maybe_dirs(a, g, ps, triggers) := {dir |
 
 undecided_alarm(a) if {
 	some path in ["metric_name", "comparison_operator", "threshold"]
-	lib.unknown_value(a, path)
+	infracheck.is_unknown_at(a.unknown, path)
 }
 
 undecided_alarm(a) if {
@@ -183,7 +183,7 @@ undecided_alarm(a) if {
 # The value at `path` is not known until apply, and no reference tells what it is.
 opaque(a, path) if {
 	lib.unknown_shallow(a, path)
-	count(lib.references_under(a, path)) == 0
+	count(infracheck.references_under(a, path)) == 0
 }
 
 # Nothing known rules alarm `a` out as a `dir` trigger of `g`.
@@ -196,9 +196,9 @@ possible(a, g, ps, dir) if {
 	scales_or_unknown(a, ps)
 }
 
-known_or_unknown(a, path, _) if lib.unknown_value(a, path)
+known_or_unknown(a, path, _) if infracheck.is_unknown_at(a.unknown, path)
 
-known_or_unknown(a, path, v) if lib.get(a, path, null) == v
+known_or_unknown(a, path, v) if infracheck.get(a.values, path, null) == v
 
 watches_group_or_unknown(a, g) if watches_group(a, g)
 
@@ -208,9 +208,9 @@ scales_or_unknown(a, ps) if scales(a, ps)
 
 scales_or_unknown(a, _) if opaque(a, "alarm_actions")
 
-threshold_possible(a, _) if lib.unknown_value(a, "threshold")
+threshold_possible(a, _) if infracheck.is_unknown_at(a.unknown, "threshold")
 
-threshold_possible(a, dir) if lib.number_value(lib.get(a, "threshold", null)) == directions[dir].threshold
+threshold_possible(a, dir) if lib.number_value(infracheck.get(a.values, "threshold", null)) == directions[dir].threshold
 
 # ---------------------------------------------------------------------------
 
@@ -231,12 +231,12 @@ orphans := array.concat(
 		some address in object.get(input.unresolved, alarm_type, [])
 		a := input.resources[address]
 		known_or_unknown(a, "metric_name", "CPUUtilization")
-		count(lib.references_under(a, "dimensions")) == 0
+		count(infracheck.references_under(a, "dimensions")) == 0
 	],
 	[p |
 		some address in object.get(input.unresolved, policy_type, [])
 		p := input.resources[address]
-		count(lib.references_under(p, "autoscaling_group_name")) == 0
+		count(infracheck.references_under(p, "autoscaling_group_name")) == 0
 	],
 )
 
@@ -246,22 +246,22 @@ problems(i) := concat("; ", array.concat(
 		d := directions[dir]
 		not dir in i.triggers
 	],
-	[sprintf("target-tracking policy %s aims at %v%% CPU, outside %v-%v%%", [p.address, lib.get(p, target_path, null), scale_in, scale_out]) |
+	[sprintf("target-tracking policy %s aims at %v%% CPU, outside %v-%v%%", [p.address, infracheck.get(p.values, target_path, null), scale_in, scale_out]) |
 		some p in i.policies
 		cpu_tracking(p)
 		not tracking_ok(p)
-		not lib.unknown_value(p, target_path)
+		not infracheck.is_unknown_at(p.unknown, target_path)
 	],
 ))
 
-deny contains lib.result(g, problems(i)) if {
+deny contains {"address": g.address, "message": problems(i)} if {
 	some g in groups
 	i := info[g.address]
 	not scaled(i)
 	not undecided(i)
 }
 
-unknown contains lib.result(g, sprintf("%s, unless alarms or scaling policies not known until apply provide them", [problems(i)])) if {
+unknown contains {"address": g.address, "message": sprintf("%s, unless alarms or scaling policies not known until apply provide them", [problems(i)])} if {
 	some g in groups
 	i := info[g.address]
 	not scaled(i)

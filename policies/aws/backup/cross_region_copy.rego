@@ -70,8 +70,8 @@ dest_regions(p, i, j) := {r |
 	r := v.region
 	r != null
 } | {r |
-	not lib.unknown(p, dest_path(i, j))
-	r := arn_region(lib.value(p, dest_path(i, j), null))
+	not infracheck.is_unknown(p.unknown, dest_path(i, j))
+	r := arn_region(infracheck.get(p.values, dest_path(i, j), null))
 }
 
 rule_ok(p, i) if {
@@ -80,7 +80,7 @@ rule_ok(p, i) if {
 }
 
 copy_undecided(p, i, j) if {
-	lib.unknown(p, dest_path(i, j))
+	infracheck.is_unknown(p.unknown, dest_path(i, j))
 	count(vaults(p, i, j)) == 0
 }
 
@@ -100,9 +100,9 @@ rule_undecided(p, _) if p.address in object.get(input.unresolved, "aws_backup_pl
 
 rule_undecided(p, _) if p.region == null
 
-rule_name(p, i) := object.get(lib.value(p, sprintf("rule.%d", [i]), {}), "rule_name", sprintf("rule.%d", [i]))
+rule_name(p, i) := object.get(infracheck.get(p.values, sprintf("rule.%d", [i]), {}), "rule_name", sprintf("rule.%d", [i]))
 
-deny contains lib.result(p, message(p, i)) if {
+deny contains {"address": p.address, "message": message(p, i)} if {
 	some p in lib.resources("aws_backup_plan")
 	in_scope(p)
 	some i, _ in lib.list_value(p, "rule")
@@ -110,7 +110,7 @@ deny contains lib.result(p, message(p, i)) if {
 	not rule_undecided(p, i)
 }
 
-unknown contains lib.result(p, sprintf("whether backup rule %s copies recovery points to %s is not known until apply", [rule_name(p, i), secondary])) if {
+unknown contains {"address": p.address, "message": sprintf("whether backup rule %s copies recovery points to %s is not known until apply", [rule_name(p, i), secondary])} if {
 	some p in lib.resources("aws_backup_plan")
 	in_scope(p)
 	some i, _ in lib.list_value(p, "rule")
@@ -118,7 +118,7 @@ unknown contains lib.result(p, sprintf("whether backup rule %s copies recovery p
 	rule_undecided(p, i)
 }
 
-unknown contains lib.result(p, sprintf("the backup rules are not known until apply, so copies to %s are not known", [secondary])) if {
+unknown contains {"address": p.address, "message": sprintf("the backup rules are not known until apply, so copies to %s are not known", [secondary])} if {
 	some p in lib.resources("aws_backup_plan")
 	in_scope(p)
 	p.unknown.rule

@@ -94,20 +94,20 @@ schedule_path(i) := sprintf("rule.%d.schedule", [i])
 retention_path(i) := sprintf("rule.%d.lifecycle.0.delete_after", [i])
 
 rule_fails(p, i) if {
-	not lib.unknown(p, schedule_path(i))
-	not daily(lib.value(p, schedule_path(i), null))
+	not infracheck.is_unknown(p.unknown, schedule_path(i))
+	not daily(infracheck.get(p.values, schedule_path(i), null))
 }
 
 rule_fails(p, i) if {
-	not lib.unknown(p, retention_path(i))
-	d := lib.value(p, retention_path(i), null)
+	not infracheck.is_unknown(p.unknown, retention_path(i))
+	d := infracheck.get(p.values, retention_path(i), null)
 	is_number(d)
 	d < min_days
 }
 
-rule_undecided(p, i) if lib.unknown(p, schedule_path(i))
+rule_undecided(p, i) if infracheck.is_unknown(p.unknown, schedule_path(i))
 
-rule_undecided(p, i) if lib.unknown(p, retention_path(i))
+rule_undecided(p, i) if infracheck.is_unknown(p.unknown, retention_path(i))
 
 qualifies(p) if {
 	some i, _ in lib.list_value(p, "rule")
@@ -168,7 +168,7 @@ covers(s, c) if {
 
 # Selected resources unknown until apply that no known reference explains.
 maybe_covers(s) if {
-	lib.unknown(s, "resources")
+	infracheck.is_unknown(s.unknown, "resources")
 	count(resource_refs(s)) == 0
 }
 
@@ -177,9 +177,9 @@ maybe_covers(s) if {
 	not input.resources[a]
 }
 
-maybe_covers(s) if lib.unknown(s, "selection_tag")
+maybe_covers(s) if infracheck.is_unknown(s.unknown, "selection_tag")
 
-maybe_covers(s) if lib.unknown(s, "condition")
+maybe_covers(s) if infracheck.is_unknown(s.unknown, "condition")
 
 maybe_covers(s) if s.address in object.get(input.unresolved, selection_type, [])
 

@@ -41,14 +41,14 @@ minimum := lib.config("cloudfront_min_tls")
 # Values present in `values` are known (unknown ones are absent), so the cheap value
 # tests come first and lib.unknown_leaf is only asked about absent values.
 
-deny contains lib.result(d, sprintf("distribution with a custom certificate allows %s, older than %s", [v, minimum])) if {
+deny contains {"address": d.address, "message": sprintf("distribution with a custom certificate allows %s, older than %s", [v, minimum])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	v := version(d)
 	rank(v) < rank(minimum)
 	custom_certificate(d)
 }
 
-deny contains lib.result(d, sprintf("distribution with a custom certificate has minimum_protocol_version %s, which is not a CloudFront security policy", [text(v)])) if {
+deny contains {"address": d.address, "message": sprintf("distribution with a custom certificate has minimum_protocol_version %s, which is not a CloudFront security policy", [text(v)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	v := version(d)
 	not rank(v)
@@ -56,25 +56,25 @@ deny contains lib.result(d, sprintf("distribution with a custom certificate has 
 	custom_certificate(d)
 }
 
-unknown contains lib.result(d, "the minimum TLS version is not known until apply") if {
+unknown contains {"address": d.address, "message": "the minimum TLS version is not known until apply"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	version_unknown(d)
 	not default_certificate(d)
 }
 
-unknown contains lib.result(d, "whether the distribution uses the default certificate is not known until apply") if {
+unknown contains {"address": d.address, "message": "whether the distribution uses the default certificate is not known until apply"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	not modern(d)
 	not version_unknown(d)
 	object.get(d.values, ["viewer_certificate", 0, "cloudfront_default_certificate"], null) == null
-	lib.unknown_leaf(d, default_cert_path)
+	infracheck.is_unknown_at(d.unknown, default_cert_path)
 }
 
 version(d) := object.get(d.values, ["viewer_certificate", 0, "minimum_protocol_version"], null)
 
 version_unknown(d) if {
 	version(d) == null
-	lib.unknown_leaf(d, version_path)
+	infracheck.is_unknown_at(d.unknown, version_path)
 }
 
 default_certificate(d) if d.values.viewer_certificate[0].cloudfront_default_certificate == true
@@ -88,7 +88,7 @@ custom_certificate(d) if {
 
 custom_certificate(d) if {
 	object.get(d.values, ["viewer_certificate", 0, "cloudfront_default_certificate"], null) == null
-	not lib.unknown_leaf(d, default_cert_path)
+	not infracheck.is_unknown_at(d.unknown, default_cert_path)
 }
 
 modern(d) if rank(version(d)) >= rank(minimum)

@@ -32,36 +32,36 @@ import data.lib.infracheck as lib
 # Values present in `values` are known (unknown ones are absent), so the cheap value
 # tests come first and lib.unknown is only asked about absent values.
 
-deny contains lib.result(d, sprintf("origin %s does not have Origin Shield enabled", [origin_id(o, i)])) if {
+deny contains {"address": d.address, "message": sprintf("origin %s does not have Origin Shield enabled", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some i, o in lib.get_list(d.values, "origin")
 	not shielded(o)
 	not shield_unknown(d, i, o)
 }
 
-deny contains lib.result(d, "distribution has no origin") if {
+deny contains {"address": d.address, "message": "distribution has no origin"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	count(lib.get_list(d.values, "origin")) == 0
-	not lib.unknown(d, "origin")
+	not infracheck.is_unknown(d.unknown, "origin")
 }
 
-unknown contains lib.result(d, sprintf("Origin Shield of origin %s is not known until apply", [origin_id(o, i)])) if {
+unknown contains {"address": d.address, "message": sprintf("Origin Shield of origin %s is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some i, o in lib.get_list(d.values, "origin")
 	shield_unknown(d, i, o)
 }
 
-unknown contains lib.result(d, "the distribution's origins are not known until apply") if {
+unknown contains {"address": d.address, "message": "the distribution's origins are not known until apply"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	not is_array(object.get(d.values, "origin", null))
-	lib.unknown(d, "origin")
+	infracheck.is_unknown(d.unknown, "origin")
 }
 
 shielded(o) if o.origin_shield[0].enabled == true
 
 shield_unknown(d, i, o) if {
 	object.get(o, ["origin_shield", 0, "enabled"], null) == null
-	lib.unknown_leaf(d, sprintf("origin.%d.origin_shield.0.enabled", [i]))
+	infracheck.is_unknown_at(d.unknown, sprintf("origin.%d.origin_shield.0.enabled", [i]))
 }
 
 origin_id(o, i) := id if {

@@ -46,26 +46,26 @@ import data.lib.infracheck as lib
 # Values present in `values` are known (unknown ones are absent), so the cheap value
 # tests come first and lib.unknown is only asked about absent values.
 
-deny contains lib.result(d, sprintf("S3 origin %s (%s) has neither origin access control nor an origin access identity", [origin_id(o, i), domain_text(o)])) if {
+deny contains {"address": d.address, "message": sprintf("S3 origin %s (%s) has neither origin access control nor an origin access identity", [origin_id(o, i), domain_text(o)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some i, o in lib.get_list(d.values, "origin")
 	not protected(d, i)
 	s3_origin(d, i, o)
 	every a in access_paths(i) {
-		not lib.unknown_leaf(d, a)
+		not infracheck.is_unknown_at(d.unknown, a)
 	}
 }
 
-unknown contains lib.result(d, sprintf("the origin access of S3 origin %s is not known until apply", [origin_id(o, i)])) if {
+unknown contains {"address": d.address, "message": sprintf("the origin access of S3 origin %s is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some i, o in lib.get_list(d.values, "origin")
 	not protected(d, i)
 	s3_origin(d, i, o)
 	some a in access_paths(i)
-	lib.unknown_leaf(d, a)
+	infracheck.is_unknown_at(d.unknown, a)
 }
 
-unknown contains lib.result(d, sprintf("whether origin %s is an S3 bucket is not known until apply", [origin_id(o, i)])) if {
+unknown contains {"address": d.address, "message": sprintf("whether origin %s is an S3 bucket is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some i, o in lib.get_list(d.values, "origin")
 	not protected(d, i)
@@ -73,10 +73,10 @@ unknown contains lib.result(d, sprintf("whether origin %s is an S3 bucket is not
 	domain_undecided(d, i, o)
 }
 
-unknown contains lib.result(d, "the distribution's origins are not known until apply") if {
+unknown contains {"address": d.address, "message": "the distribution's origins are not known until apply"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	not is_array(object.get(d.values, "origin", null))
-	lib.unknown(d, "origin")
+	infracheck.is_unknown(d.unknown, "origin")
 }
 
 access_paths(i) := [
@@ -110,7 +110,7 @@ s3_origin(d, i, o) if {
 	not lib.has_block(o, "custom_origin_config")
 	some b in lib.referenced(d, domain_path(i))
 	b.type == "aws_s3_bucket"
-	lib.unknown_leaf(d, domain_path(i))
+	infracheck.is_unknown_at(d.unknown, domain_path(i))
 }
 
 # The domain is unknown until apply and refers to no known resource.
@@ -118,7 +118,7 @@ domain_undecided(d, i, o) if {
 	not is_string(o.domain_name)
 	not lib.has_block(o, "custom_origin_config")
 	count(lib.referenced(d, domain_path(i))) == 0
-	lib.unknown_leaf(d, domain_path(i))
+	infracheck.is_unknown_at(d.unknown, domain_path(i))
 }
 
 origin_id(o, i) := id if {

@@ -40,30 +40,30 @@ https_policies := {"redirect-to-https", "https-only"}
 # Values present in `values` are known (unknown ones are absent), so the cheap value
 # tests come first and lib.unknown is only asked about absent values.
 
-deny contains lib.result(d, "distribution has no default_cache_behavior") if {
+deny contains {"address": d.address, "message": "distribution has no default_cache_behavior"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	count(lib.get_list(d.values, "default_cache_behavior")) == 0
-	not lib.unknown(d, "default_cache_behavior")
+	not infracheck.is_unknown(d.unknown, "default_cache_behavior")
 }
 
-deny contains lib.result(d, sprintf("%s allows HTTP (viewer_protocol_policy is %s)", [b.name, text(b.policy)])) if {
+deny contains {"address": d.address, "message": sprintf("%s allows HTTP (viewer_protocol_policy is %s)", [b.name, text(b.policy)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some b in behaviors(d)
 	not b.policy in https_policies
 	not policy_unknown(d, b)
 }
 
-unknown contains lib.result(d, sprintf("the viewer_protocol_policy of %s is not known until apply", [b.name])) if {
+unknown contains {"address": d.address, "message": sprintf("the viewer_protocol_policy of %s is not known until apply", [b.name])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some b in behaviors(d)
 	policy_unknown(d, b)
 }
 
-unknown contains lib.result(d, sprintf("the %s blocks are not known until apply", [attr])) if {
+unknown contains {"address": d.address, "message": sprintf("the %s blocks are not known until apply", [attr])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	some attr in ["default_cache_behavior", "ordered_cache_behavior"]
 	not is_array(object.get(d.values, attr, null))
-	lib.unknown(d, attr)
+	infracheck.is_unknown(d.unknown, attr)
 }
 
 # Every cache behavior: a name for messages, the path of its policy, the policy.
@@ -78,7 +78,7 @@ behaviors(d) := array.concat(
 
 policy_unknown(d, b) if {
 	b.policy == null
-	lib.unknown_leaf(d, b.path)
+	infracheck.is_unknown_at(d.unknown, b.path)
 }
 
 policy(b) := p if {

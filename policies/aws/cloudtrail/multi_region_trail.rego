@@ -43,14 +43,14 @@ required := {"is_multi_region_trail": false, "enable_log_file_validation": false
 # The required settings of trail `t` known not to be true.
 off(t) := [sprintf("%s = %v", [a, v]) |
 	some a, d in required
-	not lib.unknown(t, a)
-	v := lib.value(t, a, d)
+	not infracheck.is_unknown(t.unknown, a)
+	v := infracheck.get(t.values, a, d)
 	v != true
 ]
 
 undecided_settings(t) if {
 	some a, _ in required
-	lib.unknown(t, a)
+	infracheck.is_unknown(t.unknown, a)
 }
 
 qualifies(t) if {

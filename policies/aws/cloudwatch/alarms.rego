@@ -84,7 +84,7 @@ name_unknown(a, x) if {
 
 name_unknown(a, x) if {
 	x.prefix != ""
-	lib.unknown(a, concat("", [x.prefix, "metric_name"]))
+	infracheck.is_unknown(a.unknown, concat("", [x.prefix, "metric_name"]))
 }
 
 matches(a, x, kind) if {
@@ -200,21 +200,21 @@ messages := {
 	alb_kind.dim: "no CloudWatch alarm on 5xx errors (HTTPCode_ELB_5XX_Count or HTTPCode_Target_5XX_Count) of the load balancer",
 }
 
-deny contains lib.result(r, messages[dim]) if {
+deny contains {"address": r.address, "message": messages[dim]} if {
 	some dim, rs in subjects
 	some r in rs
 	not r.address in alarmed
 	not r.address in undecided
 }
 
-unknown contains lib.result(r, "whether a CloudWatch alarm watches the resource is not known until apply") if {
+unknown contains {"address": r.address, "message": "whether a CloudWatch alarm watches the resource is not known until apply"} if {
 	some _, rs in subjects
 	some r in rs
 	not r.address in alarmed
 	r.address in undecided
 }
 
-unknown contains lib.result(lb, "the load balancer type is not known until apply") if {
+unknown contains {"address": lb.address, "message": "the load balancer type is not known until apply"} if {
 	some lb in lbs
 	lb.unknown.load_balancer_type
 }

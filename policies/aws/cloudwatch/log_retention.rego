@@ -32,20 +32,20 @@ never_expires(g) if not is_number(retention(g))
 
 never_expires(g) if retention(g) <= 0
 
-deny contains lib.result(g, "log group never expires (retention_in_days is not set)") if {
+deny contains {"address": g.address, "message": "log group never expires (retention_in_days is not set)"} if {
 	some g in lib.resources("aws_cloudwatch_log_group")
 	not retention_unknown(g)
 	never_expires(g)
 }
 
-deny contains lib.result(g, sprintf("log group retention_in_days is %v, below the minimum of %v days", [retention(g), min_days])) if {
+deny contains {"address": g.address, "message": sprintf("log group retention_in_days is %v, below the minimum of %v days", [retention(g), min_days])} if {
 	some g in lib.resources("aws_cloudwatch_log_group")
 	not retention_unknown(g)
 	not never_expires(g)
 	retention(g) < min_days
 }
 
-unknown contains lib.result(g, "log group retention is not known until apply") if {
+unknown contains {"address": g.address, "message": "log group retention is not known until apply"} if {
 	some g in lib.resources("aws_cloudwatch_log_group")
 	retention_unknown(g)
 }

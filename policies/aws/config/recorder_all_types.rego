@@ -51,22 +51,22 @@ recorders := lib.resources(recorder_type)
 
 statuses(rec) := lib.referrers(rec, status_type)
 
-all_unknown(rec) if lib.unknown(rec, all_path)
+all_unknown(rec) if infracheck.is_unknown(rec.unknown, all_path)
 
 # all_supported is known to be false.
 not_all(rec) if {
 	not all_unknown(rec)
-	lib.value(rec, all_path, true) == false
+	infracheck.get(rec.values, all_path, true) == false
 }
 
 status_off(s) if {
-	not lib.unknown(s, "is_enabled")
-	lib.value(s, "is_enabled", false) != true
+	not infracheck.is_unknown(s.unknown, "is_enabled")
+	infracheck.get(s.values, "is_enabled", false) != true
 }
 
 status_unknown(rec) if {
 	some s in statuses(rec)
-	lib.unknown(s, "is_enabled")
+	infracheck.is_unknown(s.unknown, "is_enabled")
 }
 
 stopped(rec) if {
@@ -78,8 +78,8 @@ stopped(rec) if {
 # recorder stopped, and AWS keeps it that way until StartConfigurationRecorder.
 started(rec) if {
 	some s in statuses(rec)
-	not lib.unknown(s, "is_enabled")
-	lib.value(s, "is_enabled", false) == true
+	not infracheck.is_unknown(s.unknown, "is_enabled")
+	infracheck.get(s.values, "is_enabled", false) == true
 }
 
 passes(rec) if {

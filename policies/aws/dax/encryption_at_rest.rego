@@ -27,15 +27,15 @@ import data.lib.infracheck as lib
 
 sse_path := "server_side_encryption.0.enabled"
 
-deny contains lib.result(c, "server-side encryption (encryption at rest) is not enabled") if {
+deny contains {"address": c.address, "message": "server-side encryption (encryption at rest) is not enabled"} if {
 	some c in lib.resources("aws_dax_cluster")
-	not lib.unknown_leaf(c, sse_path)
+	not infracheck.is_unknown_at(c.unknown, sse_path)
 	not enabled(c)
 }
 
-unknown contains lib.result(c, "server-side encryption is not known until apply") if {
+unknown contains {"address": c.address, "message": "server-side encryption is not known until apply"} if {
 	some c in lib.resources("aws_dax_cluster")
-	lib.unknown_leaf(c, sse_path)
+	infracheck.is_unknown_at(c.unknown, sse_path)
 }
 
 enabled(c) if object.get(c.values, ["server_side_encryption", 0, "enabled"], false) in {true, "true"}

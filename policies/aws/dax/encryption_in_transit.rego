@@ -25,15 +25,15 @@ import data.lib.infracheck as lib
 
 attr := "cluster_endpoint_encryption_type"
 
-deny contains lib.result(c, sprintf("cluster endpoint encryption is %v, not TLS", [current(c)])) if {
+deny contains {"address": c.address, "message": sprintf("cluster endpoint encryption is %v, not TLS", [current(c)])} if {
 	some c in lib.resources("aws_dax_cluster")
-	not lib.unknown_leaf(c, attr)
+	not infracheck.is_unknown_at(c.unknown, attr)
 	object.get(c.values, attr, null) != "TLS"
 }
 
-unknown contains lib.result(c, "cluster endpoint encryption is not known until apply") if {
+unknown contains {"address": c.address, "message": "cluster endpoint encryption is not known until apply"} if {
 	some c in lib.resources("aws_dax_cluster")
-	lib.unknown_leaf(c, attr)
+	infracheck.is_unknown_at(c.unknown, attr)
 }
 
 # The endpoint encryption type, "NONE" when absent or null (the provider's default).

@@ -23,15 +23,15 @@ import data.lib.infracheck as lib
 # The setting, read once (reading data.infracheck.config is not free).
 min_nodes := lib.config("dax_min_nodes")
 
-deny contains lib.result(c, sprintf("replication_factor is %v, below the minimum of %v nodes", [object.get(c.values, "replication_factor", null), min_nodes])) if {
+deny contains {"address": c.address, "message": sprintf("replication_factor is %v, below the minimum of %v nodes", [object.get(c.values, "replication_factor", null), min_nodes])} if {
 	some c in lib.resources("aws_dax_cluster")
-	not lib.unknown_leaf(c, "replication_factor")
+	not infracheck.is_unknown_at(c.unknown, "replication_factor")
 	not enough(c)
 }
 
-unknown contains lib.result(c, "replication_factor is not known until apply") if {
+unknown contains {"address": c.address, "message": "replication_factor is not known until apply"} if {
 	some c in lib.resources("aws_dax_cluster")
-	lib.unknown_leaf(c, "replication_factor")
+	infracheck.is_unknown_at(c.unknown, "replication_factor")
 }
 
 enough(c) if lib.number_value(object.get(c.values, "replication_factor", null)) >= min_nodes

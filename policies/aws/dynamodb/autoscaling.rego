@@ -62,12 +62,12 @@ target_value_path := "target_tracking_scaling_policy_configuration.0.target_valu
 
 target_value_keys := ["target_tracking_scaling_policy_configuration", 0, "target_value"]
 
-deny contains lib.result({"address": addr}, msg) if {
+deny contains {"address": addr, "message": msg} if {
 	some addr, v in verdicts
 	some msg in v.fail
 }
 
-unknown contains lib.result({"address": addr}, msg) if {
+unknown contains {"address": addr, "message": msg} if {
 	some addr, v in verdicts
 	some msg in v.unknown
 }
@@ -80,7 +80,7 @@ verdicts[t.address] := table_verdict(t, targets(t)) if {
 passed := {"fail": [], "unknown": []}
 
 table_verdict(t, ts) := passed if {
-	not lib.unknown_leaf(t, "billing_mode")
+	not infracheck.is_unknown_at(t.unknown, "billing_mode")
 	object.get(t.values, "billing_mode", null) == "PAY_PER_REQUEST"
 } else := v if {
 	dims := [dim_verdict(t, ts, dim) | some dim in dimensions]
@@ -93,7 +93,7 @@ table_verdict(t, ts) := passed if {
 # PROVISIONED is the default billing mode; an unknown one matters only when the
 # table does not auto scale.
 by_billing_mode(t, v) := v if {
-	not lib.unknown_leaf(t, "billing_mode")
+	not infracheck.is_unknown_at(t.unknown, "billing_mode")
 } else := passed if {
 	count(v.fail) + count(v.unknown) == 0
 } else := {"fail": [], "unknown": ["billing mode is not known until apply"]}
@@ -109,13 +109,13 @@ dim_verdict_of(t, ts, dim, xs) := passed if {
 	count(problems(x)) == 0
 } else := undecided(dim) if {
 	some x in ts
-	lib.unknown_leaf(x, "scalable_dimension")
+	infracheck.is_unknown_at(x.unknown, "scalable_dimension")
 } else := undecided(dim) if {
 	count(xs) == 0
 	lib.has_unresolved(target_type)
 } else := undecided(dim) if {
 	count(xs) == 0
-	lib.unknown_leaf(t, "name")
+	infracheck.is_unknown_at(t.unknown, "name")
 	count(lib.resources(target_type)) > 0
 } else := {"fail": [sprintf("no auto scaling target for %s", [dim])], "unknown": []} if {
 	count(xs) == 0
@@ -169,8 +169,8 @@ policies(x) := ps if {
 ]
 
 good_target(x) if {
-	not lib.unknown_leaf(x, "min_capacity")
-	not lib.unknown_leaf(x, "max_capacity")
+	not infracheck.is_unknown_at(x.unknown, "min_capacity")
+	not infracheck.is_unknown_at(x.unknown, "max_capacity")
 	lib.number_value(object.get(x.values, "min_capacity", null)) == want_min
 	lib.number_value(object.get(x.values, "max_capacity", null)) == want_max
 	some p in policies(x)
@@ -200,14 +200,14 @@ checks(x) := [
 
 # True when attribute `attr` of `r` is known and not the number `want`.
 bad_number(r, attr, want) := false if {
-	lib.unknown_leaf(r, attr)
+	infracheck.is_unknown_at(r.unknown, attr)
 } else := false if {
 	lib.number_value(object.get(r.values, attr, null)) == want
 } else := true
 
 good_policy(p) if {
-	not lib.unknown_leaf(p, "policy_type")
-	not lib.unknown_leaf(p, target_value_path)
+	not infracheck.is_unknown_at(p.unknown, "policy_type")
+	not infracheck.is_unknown_at(p.unknown, target_value_path)
 	object.get(p.values, "policy_type", null) == "TargetTrackingScaling"
 	lib.number_value(object.get(p.values, target_value_keys, null)) == want_target
 }
@@ -221,11 +221,11 @@ maybe_policy(p) if {
 
 maybe_tracking(p) if object.get(p.values, "policy_type", null) == "TargetTrackingScaling"
 
-maybe_tracking(p) if lib.unknown_leaf(p, "policy_type")
+maybe_tracking(p) if infracheck.is_unknown_at(p.unknown, "policy_type")
 
 maybe_target_value(p) if lib.number_value(object.get(p.values, target_value_keys, null)) == want_target
 
-maybe_target_value(p) if lib.unknown_leaf(p, target_value_path)
+maybe_target_value(p) if infracheck.is_unknown_at(p.unknown, target_value_path)
 
 # Known: no good policy, none that may be good, and no unresolved policy.
 no_policy(x) := false if {

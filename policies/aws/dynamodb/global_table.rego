@@ -35,12 +35,12 @@ replica_type := "aws_dynamodb_table_replica"
 
 legacy_type := "aws_dynamodb_global_table"
 
-deny contains lib.result({"address": addr}, sprintf("table has no replica in %s", [v.region])) if {
+deny contains {"address": addr, "message": sprintf("table has no replica in %s", [v.region])} if {
 	some addr, v in verdicts
 	v.verdict == "fail"
 }
 
-unknown contains lib.result({"address": addr}, sprintf("whether the table has a replica in %s is not known until apply", [v.region])) if {
+unknown contains {"address": addr, "message": sprintf("whether the table has a replica in %s is not known until apply", [v.region])} if {
 	some addr, v in verdicts
 	v.verdict == "unknown"
 }
@@ -96,7 +96,7 @@ undecided(t) if {
 
 undecided(t) if {
 	some i, _ in lib.get_list(t.values, "replica")
-	lib.unknown_leaf(t, sprintf("replica.%d.region_name", [i]))
+	infracheck.is_unknown_at(t.unknown, sprintf("replica.%d.region_name", [i]))
 }
 
 undecided(t) if {
@@ -108,15 +108,15 @@ undecided(t) if lib.has_unresolved(replica_type)
 
 undecided(t) if {
 	some g in legacy_tables(t)
-	lib.unknown(g, "replica")
+	infracheck.is_unknown(g.unknown, "replica")
 }
 
 undecided(t) if {
 	count(lib.resources(legacy_type)) > 0
-	lib.unknown_leaf(t, "name")
+	infracheck.is_unknown_at(t.unknown, "name")
 }
 
 undecided(_) if {
 	some g in lib.resources(legacy_type)
-	lib.unknown_leaf(g, "name")
+	infracheck.is_unknown_at(g.unknown, "name")
 }

@@ -31,33 +31,33 @@ import data.lib.infracheck as lib
 
 pitr_path := "point_in_time_recovery.0.enabled"
 
-deny contains lib.result(t, "point-in-time recovery is not enabled") if {
+deny contains {"address": t.address, "message": "point-in-time recovery is not enabled"} if {
 	some t in lib.resources("aws_dynamodb_table")
-	not lib.unknown(t, pitr_path)
-	lib.value(t, pitr_path, false) != true
+	not infracheck.is_unknown(t.unknown, pitr_path)
+	infracheck.get(t.values, pitr_path, false) != true
 }
 
-deny contains lib.result(t, sprintf("point-in-time recovery is not enabled on the replica in %s", [region])) if {
+deny contains {"address": t.address, "message": sprintf("point-in-time recovery is not enabled on the replica in %s", [region])} if {
 	some t in lib.resources("aws_dynamodb_table")
 	some i, replica in lib.list_value(t, "replica")
-	not lib.unknown(t, sprintf("replica.%d.point_in_time_recovery", [i]))
+	not infracheck.is_unknown(t.unknown, sprintf("replica.%d.point_in_time_recovery", [i]))
 	object.get(replica, "point_in_time_recovery", false) != true
 	region := object.get(replica, "region_name", sprintf("replica.%d", [i]))
 }
 
-unknown contains lib.result(t, "point-in-time recovery is not known until apply") if {
+unknown contains {"address": t.address, "message": "point-in-time recovery is not known until apply"} if {
 	some t in lib.resources("aws_dynamodb_table")
-	lib.unknown(t, pitr_path)
+	infracheck.is_unknown(t.unknown, pitr_path)
 }
 
-unknown contains lib.result(t, "point-in-time recovery of the replicas is not known until apply") if {
+unknown contains {"address": t.address, "message": "point-in-time recovery of the replicas is not known until apply"} if {
 	some t in lib.resources("aws_dynamodb_table")
-	lib.unknown(t, "replica")
-	not is_array(lib.value(t, "replica", null))
+	infracheck.is_unknown(t.unknown, "replica")
+	not is_array(infracheck.get(t.values, "replica", null))
 }
 
-unknown contains lib.result(t, sprintf("point-in-time recovery of replica %d is not known until apply", [i])) if {
+unknown contains {"address": t.address, "message": sprintf("point-in-time recovery of replica %d is not known until apply", [i])} if {
 	some t in lib.resources("aws_dynamodb_table")
 	some i, _ in lib.list_value(t, "replica")
-	lib.unknown(t, sprintf("replica.%d.point_in_time_recovery", [i]))
+	infracheck.is_unknown(t.unknown, sprintf("replica.%d.point_in_time_recovery", [i]))
 }

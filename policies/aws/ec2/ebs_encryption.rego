@@ -48,8 +48,8 @@ default_type := "aws_ebs_encryption_by_default"
 live := input.scan.source == "live"
 
 default_enabled(d) if {
-	not lib.unknown_value(d, "enabled")
-	lib.get(d, "enabled", true) != false
+	not infracheck.is_unknown_at(d.unknown, "enabled")
+	infracheck.get(d.values, "enabled", true) != false
 }
 
 # Regions where EBS encryption by default is known to be on.
@@ -82,7 +82,7 @@ devices contains {"resource": inst, "path": sprintf("%s.%d.encrypted", [block, i
 devices contains {"resource": inst, "path": block, "name": block_text[block]} if {
 	some inst in lib.resources("aws_instance")
 	some block in ["root_block_device", "ebs_block_device"]
-	lib.unknown_value(inst, block)
+	infracheck.is_unknown_at(inst.unknown, block)
 	not block_left_out(inst, block)
 }
 
@@ -104,31 +104,31 @@ label(d) := "the volume" if {
 	d.name == ""
 } else := d.name
 
-deny contains lib.result(d.resource, sprintf("%s is not encrypted", [label(d)])) if {
+deny contains {"address": d.resource.address, "message": sprintf("%s is not encrypted", [label(d)])} if {
 	some d in devices
-	not lib.unknown_value(d.resource, d.path)
-	not lib.truthy(lib.get(d.resource, d.path, null))
+	not infracheck.is_unknown_at(d.resource.unknown, d.path)
+	not lib.truthy(infracheck.get(d.resource.values, d.path, null))
 	not excused(d.resource)
 }
 
-unknown contains lib.result(d.resource, sprintf("the encryption of %s is not known until apply", [label(d)])) if {
+unknown contains {"address": d.resource.address, "message": sprintf("the encryption of %s is not known until apply", [label(d)])} if {
 	some d in devices
-	lib.unknown_value(d.resource, d.path)
+	infracheck.is_unknown_at(d.resource.unknown, d.path)
 	not excused(d.resource)
 }
 
 # ---------------------------------------------------------------------------
 # EBS encryption by default.
 
-deny contains lib.result(d, "EBS encryption by default is disabled (enabled = false)") if {
+deny contains {"address": d.address, "message": "EBS encryption by default is disabled (enabled = false)"} if {
 	some d in lib.resources(default_type)
-	not lib.unknown_value(d, "enabled")
-	lib.get(d, "enabled", true) == false
+	not infracheck.is_unknown_at(d.unknown, "enabled")
+	infracheck.get(d.values, "enabled", true) == false
 }
 
-unknown contains lib.result(d, "whether EBS encryption by default is enabled is not known until apply") if {
+unknown contains {"address": d.address, "message": "whether EBS encryption by default is enabled is not known until apply"} if {
 	some d in lib.resources(default_type)
-	lib.unknown_value(d, "enabled")
+	infracheck.is_unknown_at(d.unknown, "enabled")
 }
 
 unknown contains lib.region_result(region, "EBS encryption by default could not be read in the region") if {

@@ -36,17 +36,17 @@ tokens_path := "metadata_options.0.http_tokens"
 
 targets := array.concat(lib.resources("aws_instance"), lib.resources("aws_launch_template"))
 
-deny contains lib.result(r, "no metadata_options block: IMDSv1 is allowed") if {
+deny contains {"address": r.address, "message": "no metadata_options block: IMDSv1 is allowed"} if {
 	some r in targets
-	not lib.unknown_value(r, "metadata_options")
+	not infracheck.is_unknown_at(r.unknown, "metadata_options")
 	count(lib.get_list(r.values, "metadata_options")) == 0
 }
 
-deny contains lib.result(r, sprintf("metadata_options.http_tokens is %s: IMDSv1 is allowed", [tokens_text(t)])) if {
+deny contains {"address": r.address, "message": sprintf("metadata_options.http_tokens is %s: IMDSv1 is allowed", [tokens_text(t)])} if {
 	some r in targets
 	count(lib.get_list(r.values, "metadata_options")) > 0
-	not lib.unknown_value(r, tokens_path)
-	t := lib.get(r, tokens_path, null)
+	not infracheck.is_unknown_at(r.unknown, tokens_path)
+	t := infracheck.get(r.values, tokens_path, null)
 	t != "required"
 }
 
@@ -54,13 +54,13 @@ tokens_text(t) := sprintf("%q", [t]) if is_string(t)
 
 tokens_text(null) := "not set"
 
-unknown contains lib.result(r, "the IMDS settings (metadata_options) are not known until apply") if {
+unknown contains {"address": r.address, "message": "the IMDS settings (metadata_options) are not known until apply"} if {
 	some r in targets
-	lib.unknown_value(r, "metadata_options")
+	infracheck.is_unknown_at(r.unknown, "metadata_options")
 }
 
-unknown contains lib.result(r, "metadata_options.http_tokens is not known until apply") if {
+unknown contains {"address": r.address, "message": "metadata_options.http_tokens is not known until apply"} if {
 	some r in targets
-	not lib.unknown_value(r, "metadata_options")
-	lib.unknown_value(r, tokens_path)
+	not infracheck.is_unknown_at(r.unknown, "metadata_options")
+	infracheck.is_unknown_at(r.unknown, tokens_path)
 }

@@ -41,9 +41,9 @@ subnet_types := {"aws_subnet"}
 
 # "yes", "no" or "maybe": whether subnet `s` maps public IPs on launch.
 subnet_maps(s) := "maybe" if {
-	lib.unknown_value(s, "map_public_ip_on_launch")
+	infracheck.is_unknown_at(s.unknown, "map_public_ip_on_launch")
 } else := "yes" if {
-	lib.get(s, "map_public_ip_on_launch", false) == true
+	infracheck.get(s.values, "map_public_ip_on_launch", false) == true
 } else := "no"
 
 # "yes", "no", "maybe", or "subnet" (left out: the subnet's setting applies) for
@@ -51,11 +51,11 @@ subnet_maps(s) := "maybe" if {
 setting(r, path) := "subnet" if {
 	lib.computed_default(r, path)
 } else := "maybe" if {
-	lib.unknown_value(r, path)
+	infracheck.is_unknown_at(r.unknown, path)
 } else := "yes" if {
-	lib.truthy(lib.get(r, path, null))
+	lib.truthy(infracheck.get(r.values, path, null))
 } else := "subnet" if {
-	lib.get(r, path, null) in {null, ""}
+	infracheck.get(r.values, path, null) in {null, ""}
 } else := "no"
 
 public_ip(setting, _) := setting if setting != "subnet"
@@ -72,7 +72,7 @@ instance_setting(i) := "yes" if {
 
 live_public_ip(i) := ip if {
 	input.scan.source == "live"
-	ip := lib.get(i, "public_ip", "")
+	ip := infracheck.get(i.values, "public_ip", "")
 	is_string(ip)
 	ip != ""
 }
@@ -119,19 +119,19 @@ users(lt) := array.concat(lib.referrers(lt, "aws_autoscaling_group"), lib.referr
 user_subnet_attr := {"aws_autoscaling_group": "vpc_zone_identifier", "aws_instance": "subnet_id"}
 
 user_subnets(user) := [s |
-	some a in lib.references_under(user, user_subnet_attr[user.type])
+	some a in infracheck.references_under(user, user_subnet_attr[user.type])
 	s := input.resources[a]
 	s.type in subnet_types
 ]
 
 # True when attribute `attr` names a subnet (known, or unknown until apply).
 subnet_set(r, attr) if {
-	lib.unknown_value(r, attr)
+	infracheck.is_unknown_at(r.unknown, attr)
 	not lib.computed_default(r, attr)
 }
 
 subnet_set(r, attr) if {
-	v := lib.get(r, attr, null)
+	v := infracheck.get(r.values, attr, null)
 	v != null
 	v != ""
 	v != []
@@ -149,7 +149,7 @@ lt_setting(lt) := "yes" if {
 	some i, _ in lib.get_list(lt.values, "network_interfaces")
 	nic_setting(lt, i) == "yes"
 } else := "maybe" if {
-	lib.unknown_value(lt, "network_interfaces")
+	infracheck.is_unknown_at(lt.unknown, "network_interfaces")
 } else := "maybe" if {
 	some i, _ in lib.get_list(lt.values, "network_interfaces")
 	nic_setting(lt, i) == "maybe"
@@ -177,25 +177,25 @@ judged := [{"p": p, "tier": tier, "public": public_ip(p.setting, p.subnet)} |
 	tier != "public"
 ]
 
-deny contains lib.result({"address": j.p.resource}, sprintf("gets a public IP address in private subnet %s%s (%s)", [j.p.subnet, j.p.via, why(j.p)])) if {
+deny contains {"address": j.p.resource, "message": sprintf("gets a public IP address in private subnet %s%s (%s)", [j.p.subnet, j.p.via, why(j.p)])} if {
 	some j in judged
 	j.tier == "private"
 	j.public == "yes"
 }
 
-unknown contains lib.result({"address": j.p.resource}, sprintf("whether it gets a public IP address in private subnet %s%s is not known until apply", [j.p.subnet, j.p.via])) if {
+unknown contains {"address": j.p.resource, "message": sprintf("whether it gets a public IP address in private subnet %s%s is not known until apply", [j.p.subnet, j.p.via])} if {
 	some j in judged
 	j.tier == "private"
 	j.public == "maybe"
 }
 
-unknown contains lib.result({"address": j.p.resource}, sprintf("it may get a public IP address, and whether subnet %s%s is private is not known until apply", [j.p.subnet, j.p.via])) if {
+unknown contains {"address": j.p.resource, "message": sprintf("it may get a public IP address, and whether subnet %s%s is private is not known until apply", [j.p.subnet, j.p.via])} if {
 	some j in judged
 	j.tier == "undecided"
 	j.public in {"yes", "maybe"}
 }
 
-unknown contains lib.result({"address": p.resource}, sprintf("it may get a public IP address, and its subnet%s is not in the scan or not known until apply", [p.via])) if {
+unknown contains {"address": p.resource, "message": sprintf("it may get a public IP address, and its subnet%s is not in the scan or not known until apply", [p.via])} if {
 	some p in placements
 	p.subnet == null
 	p.setting in {"yes", "maybe", "subnet"}

@@ -35,21 +35,21 @@ import data.lib.infracheck as lib
 # SSH and RDP (the control's ports, not a setting of the architecture).
 admin_ports := [22, 3389]
 
-deny contains lib.result(e, message(e, ports)) if {
+deny contains {"address": e.address, "message": message(e, ports)} if {
 	some e in lib.sg_ingress_rules
 	open(e)
 	ports := [p | some p in admin_ports; lib.ingress_covers_port(e, p)]
 	count(ports) > 0
 }
 
-unknown contains lib.result(e, sprintf("%s is open to %s; its ports are not known until apply", [e.text, concat(", ", e.open_cidrs)])) if {
+unknown contains {"address": e.address, "message": sprintf("%s is open to %s; its ports are not known until apply", [e.text, concat(", ", e.open_cidrs)])} if {
 	some e in lib.sg_ingress_rules
 	open(e)
 	not covers_admin_port(e)
 	may_cover_admin_port(e)
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s (%s) are not known until apply", [e.text, e.ports_text])) if {
+unknown contains {"address": e.address, "message": sprintf("the sources of %s (%s) are not known until apply", [e.text, e.ports_text])} if {
 	some e in lib.sg_ingress_rules
 	not open(e)
 	e.sources_unknown

@@ -40,22 +40,22 @@ judged := [{"e": e, "app": app_rule(e), "maybe_app": maybe_app_rule(e), "sources
 	some e in lib.sg_ingress_rules
 ]
 
-deny contains lib.result(j.e, sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
+deny contains {"address": j.e.address, "message": sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
 	j.e.text, j.e.ports_text, concat(", ", j.sources),
-])) if {
+])} if {
 	some j in judged
 	j.app
 	count(j.sources) > 0
 }
 
-unknown contains lib.result(j.e, sprintf("the sources of %s of a security group attached to application instances are not known until apply", [j.e.text])) if {
+unknown contains {"address": j.e.address, "message": sprintf("the sources of %s of a security group attached to application instances are not known until apply", [j.e.text])} if {
 	some j in judged
 	j.app
 	count(j.sources) == 0
 	j.e.sources_unknown
 }
 
-unknown contains lib.result(j.e, sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [j.e.text])) if {
+unknown contains {"address": j.e.address, "message": sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [j.e.text])} if {
 	some j in judged
 	not j.app
 	j.maybe_app

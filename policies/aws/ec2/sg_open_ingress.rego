@@ -36,18 +36,18 @@ open_rules := [{"e": e, "excepted": excepted(e), "maybe_excepted": maybe_excepte
 	open(e)
 ]
 
-deny contains lib.result(o.e, message(o.e)) if {
+deny contains {"address": o.e.address, "message": message(o.e)} if {
 	some o in open_rules
 	not o.maybe_excepted
 }
 
-unknown contains lib.result(o.e, "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply") if {
+unknown contains {"address": o.e.address, "message": "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply"} if {
 	some o in open_rules
 	o.maybe_excepted
 	not o.excepted
 }
 
-unknown contains lib.result(e, sprintf("the sources of %s are not known until apply", [e.text])) if {
+unknown contains {"address": e.address, "message": sprintf("the sources of %s are not known until apply", [e.text])} if {
 	some e in lib.sg_ingress_rules
 	not open(e)
 	e.sources_unknown

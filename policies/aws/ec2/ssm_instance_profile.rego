@@ -66,15 +66,15 @@ profiles(r) := [p |
 # A profile name or ARN that is known (and that no profile of the scan has).
 profile_value(r) := v if {
 	some path in profile_paths(r)
-	not lib.unknown_value(r, path)
-	v := lib.get(r, path, null)
+	not infracheck.is_unknown_at(r.unknown, path)
+	v := infracheck.get(r.values, path, null)
 	is_string(v)
 	v != ""
 }
 
 profile_unknown(r) if {
 	some path in profile_paths(r)
-	lib.unknown_value(r, path)
+	infracheck.is_unknown_at(r.unknown, path)
 	not lib.computed_default(r, path)
 }
 
@@ -92,19 +92,19 @@ no_profile(r) if {
 	not profile_unknown(r)
 }
 
-deny contains lib.result(r, "no IAM instance profile") if {
+deny contains {"address": r.address, "message": "no IAM instance profile"} if {
 	some r in targets
 	no_profile(r)
 }
 
-unknown contains lib.result(r, "the IAM instance profile is not known until apply") if {
+unknown contains {"address": r.address, "message": "the IAM instance profile is not known until apply"} if {
 	some r in targets
 	count(target_profiles[r.address]) == 0
 	not profile_value(r)
 	profile_unknown(r)
 }
 
-unknown contains lib.result(r, sprintf("instance profile %s is not in the scan, so its role cannot be checked", [v])) if {
+unknown contains {"address": r.address, "message": sprintf("instance profile %s is not in the scan, so its role cannot be checked", [v])} if {
 	some r in targets
 	count(target_profiles[r.address]) == 0
 	v := profile_value(r)
@@ -115,14 +115,14 @@ unknown contains lib.result(r, sprintf("instance profile %s is not in the scan, 
 
 roles(p) := lib.single_referenced(p, "role", {role_type})
 
-deny contains lib.result(r, sprintf("instance profile %s has no role", [p.address])) if {
+deny contains {"address": r.address, "message": sprintf("instance profile %s has no role", [p.address])} if {
 	some r in targets
 	some p in target_profiles[r.address]
-	not lib.unknown_value(p, "role")
-	lib.get(p, "role", null) in {null, ""}
+	not infracheck.is_unknown_at(p.unknown, "role")
+	infracheck.get(p.values, "role", null) in {null, ""}
 }
 
-unknown contains lib.result(r, msg) if {
+unknown contains {"address": r.address, "message": msg} if {
 	some r in targets
 	some p in target_profiles[r.address]
 	count(profile_roles[p.address]) == 0
@@ -130,21 +130,21 @@ unknown contains lib.result(r, msg) if {
 }
 
 role_problem(p) := sprintf("the role of instance profile %s is not known until apply", [p.address]) if {
-	lib.unknown_value(p, "role")
+	infracheck.is_unknown_at(p.unknown, "role")
 } else := sprintf("role %s of instance profile %s is not in the scan, so its policies cannot be checked", [role, p.address]) if {
-	role := lib.get(p, "role", null)
+	role := infracheck.get(p.values, "role", null)
 	is_string(role)
 	role != ""
 }
 
-deny contains lib.result(r, sprintf("role %s of instance profile %s does not have AmazonSSMManagedInstanceCore (Session Manager)", [role.address, p.address])) if {
+deny contains {"address": r.address, "message": sprintf("role %s of instance profile %s does not have AmazonSSMManagedInstanceCore (Session Manager)", [role.address, p.address])} if {
 	some r in targets
 	some p in target_profiles[r.address]
 	some role in profile_roles[p.address]
 	role_ssm[role.address] == "no"
 }
 
-unknown contains lib.result(r, sprintf("whether role %s of instance profile %s has AmazonSSMManagedInstanceCore is not known until apply", [role.address, p.address])) if {
+unknown contains {"address": r.address, "message": sprintf("whether role %s of instance profile %s has AmazonSSMManagedInstanceCore is not known until apply", [role.address, p.address])} if {
 	some r in targets
 	some p in target_profiles[r.address]
 	some role in profile_roles[p.address]
@@ -187,9 +187,9 @@ policy_arns(role) := array.concat(
 	),
 )
 
-arns(r, path) := [v | v := lib.get(r, path, null); is_string(v)] if {
-	not is_array(lib.get(r, path, null))
-} else := [v | some v in lib.get(r, path, []); is_string(v)]
+arns(r, path) := [v | v := infracheck.get(r.values, path, null); is_string(v)] if {
+	not is_array(infracheck.get(r.values, path, null))
+} else := [v | some v in infracheck.get(r.values, path, []); is_string(v)]
 
 attachments(role) := [a |
 	some t in attachment_types
@@ -197,7 +197,7 @@ attachments(role) := [a |
 	role.address in attachment_roles(a)
 ]
 
-attachment_roles(a) := lib.references_under(a, role_attrs[a.type])
+attachment_roles(a) := infracheck.references_under(a, role_attrs[a.type])
 
 role_attrs := {
 	"aws_iam_role_policy_attachment": "role",
@@ -207,7 +207,7 @@ role_attrs := {
 
 # The attachment's policy is a customer managed aws_iam_policy of the scan.
 custom_policy(a, path) if {
-	count(lib.references_under(a, path)) > 0
+	count(infracheck.references_under(a, path)) > 0
 	every t in lib.referenced_types(a, path) {
 		t == "aws_iam_policy"
 	}
@@ -224,29 +224,29 @@ orphan_attachments := [a |
 # ---------------------------------------------------------------------------
 # SSH key pairs.
 
-deny contains lib.result(r, sprintf("uses SSH key pair %s (key_name)", [key_text(r)])) if {
+deny contains {"address": r.address, "message": sprintf("uses SSH key pair %s (key_name)", [key_text(r)])} if {
 	some r in targets
 	key_set(r)
 }
 
 key_set(r) if {
-	not lib.unknown_value(r, "key_name")
-	k := lib.get(r, "key_name", null)
+	not infracheck.is_unknown_at(r.unknown, "key_name")
+	k := infracheck.get(r.values, "key_name", null)
 	is_string(k)
 	k != ""
 }
 
-key_set(r) if count(lib.references_under(r, "key_name")) > 0
+key_set(r) if count(infracheck.references_under(r, "key_name")) > 0
 
 key_text(r) := k if {
-	k := lib.get(r, "key_name", null)
+	k := infracheck.get(r.values, "key_name", null)
 	is_string(k)
 	k != ""
-} else := concat(", ", lib.references_under(r, "key_name"))
+} else := concat(", ", infracheck.references_under(r, "key_name"))
 
-unknown contains lib.result(r, "key_name is not known until apply") if {
+unknown contains {"address": r.address, "message": "key_name is not known until apply"} if {
 	some r in targets
-	lib.unknown_value(r, "key_name")
+	infracheck.is_unknown_at(r.unknown, "key_name")
 	not lib.computed_default(r, "key_name")
 	not key_set(r)
 }

@@ -33,13 +33,13 @@ settings := {
 	"transit_encryption_enabled": "encryption in transit",
 }
 
-deny contains lib.result({"address": addr}, message(off)) if {
+deny contains {"address": addr, "message": message(off)} if {
 	some addr, v in states
 	off := [a | some a, st in v; st == "off"]
 	count(off) > 0
 }
 
-unknown contains lib.result({"address": addr}, sprintf("%s not known until apply", [concat(", ", undecided)])) if {
+unknown contains {"address": addr, "message": sprintf("%s not known until apply", [concat(", ", undecided)])} if {
 	some addr, v in states
 	not "off" in {st | some st in v}
 	undecided := [a | some a, st in v; st == "unknown"]
@@ -67,13 +67,13 @@ other_engine(g) if {
 # The value of `attr` for group `g`: its own when known, else the one of the
 # primary group of its Global Datastore.
 state(g, attr) := on_off(object.get(g.values, attr, false)) if {
-	not lib.unknown_leaf(g, attr)
+	not infracheck.is_unknown_at(g.unknown, attr)
 } else := on_off(object.get(p.values, attr, false)) if {
 	some gd in lib.referenced(g, "global_replication_group_id")
 	gd.type == "aws_elasticache_global_replication_group"
 	some p in lib.referenced(gd, "primary_replication_group_id")
 	p.type == "aws_elasticache_replication_group"
-	not lib.unknown_leaf(p, attr)
+	not infracheck.is_unknown_at(p.unknown, attr)
 } else := "unknown"
 
 on_off(v) := "on" if v in {true, "true"} else := "off"

@@ -29,13 +29,13 @@ settings := ["multi_az_enabled", "automatic_failover_enabled"]
 
 names := {"multi_az_enabled": "Multi-AZ", "automatic_failover_enabled": "automatic failover"}
 
-deny contains lib.result({"address": addr}, sprintf("%s not enabled (%s)", [concat(" and ", [names[a] | some a in off]), concat(", ", off)])) if {
+deny contains {"address": addr, "message": sprintf("%s not enabled (%s)", [concat(" and ", [names[a] | some a in off]), concat(", ", off)])} if {
 	some addr, v in states
 	off := [a | some a in settings; v[a] == "off"]
 	count(off) > 0
 }
 
-unknown contains lib.result({"address": addr}, sprintf("%s not known until apply", [concat(", ", undecided)])) if {
+unknown contains {"address": addr, "message": sprintf("%s not known until apply", [concat(", ", undecided)])} if {
 	some addr, v in states
 	not "off" in {st | some st in v}
 	undecided := [a | some a in settings; v[a] == "unknown"]
@@ -57,7 +57,7 @@ other_engine(g) if {
 }
 
 state(g, attr) := "unknown" if {
-	lib.unknown_leaf(g, attr)
+	infracheck.is_unknown_at(g.unknown, attr)
 } else := "on" if {
 	object.get(g.values, attr, false) in {true, "true"}
 } else := "off"

@@ -54,36 +54,36 @@ plainly_fine(lb) if {
 	count(object.get(lb.references, bucket_path, [])) > 0
 }
 
-deny contains lib.result(lb, "application load balancer access logging is not enabled") if {
+deny contains {"address": lb.address, "message": "application load balancer access logging is not enabled"} if {
 	some lb in suspects
 	not enabled(lb)
 	not enabled_unknown(lb)
 	lib.lb_application(lb)
 }
 
-deny contains lib.result(lb, "application load balancer access logging has no bucket") if {
+deny contains {"address": lb.address, "message": "application load balancer access logging has no bucket"} if {
 	some lb in suspects
 	enabled(lb)
 	not lib.attribute_set(lb, bucket_path)
-	not lib.unknown_leaf(lb, bucket_path)
+	not infracheck.is_unknown_at(lb.unknown, bucket_path)
 	lib.lb_application(lb)
 }
 
-unknown contains lib.result(lb, "the access logging settings are not known until apply") if {
+unknown contains {"address": lb.address, "message": "the access logging settings are not known until apply"} if {
 	some lb in suspects
 	enabled_unknown(lb)
 	not lib.lb_not_application(lb)
 }
 
-unknown contains lib.result(lb, "the access log bucket is not known until apply") if {
+unknown contains {"address": lb.address, "message": "the access log bucket is not known until apply"} if {
 	some lb in suspects
 	enabled(lb)
 	not lib.attribute_set(lb, bucket_path)
-	lib.unknown_leaf(lb, bucket_path)
+	infracheck.is_unknown_at(lb.unknown, bucket_path)
 	not lib.lb_not_application(lb)
 }
 
-unknown contains lib.result(lb, "the load balancer type is not known until apply") if {
+unknown contains {"address": lb.address, "message": "the load balancer type is not known until apply"} if {
 	some lb in suspects
 	not logging(lb)
 	not enabled_unknown(lb)
@@ -97,7 +97,7 @@ enabled(lb) if lb.values.access_logs[0].enabled == true
 
 enabled_unknown(lb) if {
 	object.get(lb.values, ["access_logs", 0, "enabled"], null) == null
-	lib.unknown_leaf(lb, "access_logs.0.enabled")
+	infracheck.is_unknown_at(lb.unknown, "access_logs.0.enabled")
 }
 
 logging(lb) if {

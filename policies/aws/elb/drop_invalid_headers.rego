@@ -36,20 +36,20 @@ suspects := [lb |
 	object.get(lb.values, "drop_invalid_header_fields", null) != true
 ]
 
-deny contains lib.result(lb, "application load balancer does not drop invalid header fields (drop_invalid_header_fields is not true)") if {
+deny contains {"address": lb.address, "message": "application load balancer does not drop invalid header fields (drop_invalid_header_fields is not true)"} if {
 	some lb in suspects
 	not dropping(lb)
 	not setting_unknown(lb)
 	lib.lb_application(lb)
 }
 
-unknown contains lib.result(lb, "drop_invalid_header_fields is not known until apply") if {
+unknown contains {"address": lb.address, "message": "drop_invalid_header_fields is not known until apply"} if {
 	some lb in suspects
 	setting_unknown(lb)
 	not lib.lb_not_application(lb)
 }
 
-unknown contains lib.result(lb, "the load balancer type is not known until apply") if {
+unknown contains {"address": lb.address, "message": "the load balancer type is not known until apply"} if {
 	some lb in suspects
 	not dropping(lb)
 	not setting_unknown(lb)
@@ -61,5 +61,5 @@ dropping(lb) if lb.values.drop_invalid_header_fields == true
 
 setting_unknown(lb) if {
 	object.get(lb.values, "drop_invalid_header_fields", null) == null
-	lib.unknown_leaf(lb, "drop_invalid_header_fields")
+	infracheck.is_unknown_at(lb.unknown, "drop_invalid_header_fields")
 }

@@ -61,21 +61,21 @@ plainly_fine(l) if {
 	upper(p) == "HTTPS"
 }
 
-deny contains lib.result(l, sprintf("HTTP listener does not redirect to HTTPS (default action: %s)", [actions_text(l)])) if {
+deny contains {"address": l.address, "message": sprintf("HTTP listener does not redirect to HTTPS (default action: %s)", [actions_text(l)])} if {
 	some l in suspects
 	http(l)
 	not action_unknown(l)
 	not other_lb(l)
 }
 
-unknown contains lib.result(l, "the listener's protocol is not known until apply") if {
+unknown contains {"address": l.address, "message": "the listener's protocol is not known until apply"} if {
 	some l in suspects
 	protocol(l) == null
-	lib.unknown_leaf(l, "protocol")
+	infracheck.is_unknown_at(l.unknown, "protocol")
 	not other_lb(l)
 }
 
-unknown contains lib.result(l, "the listener's default action is not known until apply") if {
+unknown contains {"address": l.address, "message": "the listener's default action is not known until apply"} if {
 	some l in suspects
 	maybe_http(l)
 	action_unknown(l)
@@ -93,28 +93,28 @@ http(l) if {
 
 http(l) if {
 	protocol(l) == null
-	not lib.unknown_leaf(l, "protocol")
+	not infracheck.is_unknown_at(l.unknown, "protocol")
 }
 
 maybe_http(l) if http(l)
 
 maybe_http(l) if {
 	protocol(l) == null
-	lib.unknown_leaf(l, "protocol")
+	infracheck.is_unknown_at(l.unknown, "protocol")
 }
 
 # The default actions as a whole, or the type or redirect protocol of one, are
 # unknown until apply.
 action_unknown(l) if {
 	not is_array(object.get(l.values, "default_action", null))
-	lib.unknown(l, "default_action")
+	infracheck.is_unknown(l.unknown, "default_action")
 }
 
 action_unknown(l) if {
 	some i, a in lib.get_list(l.values, "default_action")
 	not redirect_protocol_known(a)
 	some attr in ["type", "redirect.0.protocol"]
-	lib.unknown_leaf(l, sprintf("default_action.%d.%s", [i, attr]))
+	infracheck.is_unknown_at(l.unknown, sprintf("default_action.%d.%s", [i, attr]))
 }
 
 redirect_protocol_known(a) if {

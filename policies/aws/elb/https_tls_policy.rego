@@ -61,38 +61,38 @@ plainly_fine(l) if {
 	startswith(l.values.ssl_policy, prefixes[_])
 }
 
-deny contains lib.result(l, "HTTPS listener has no certificate (certificate_arn is empty)") if {
+deny contains {"address": l.address, "message": "HTTPS listener has no certificate (certificate_arn is empty)"} if {
 	some l in suspects
 	https(l)
 	not lib.attribute_set(l, "certificate_arn")
-	not lib.unknown_leaf(l, "certificate_arn")
+	not infracheck.is_unknown_at(l.unknown, "certificate_arn")
 }
 
-deny contains lib.result(l, sprintf("HTTPS listener uses ssl_policy %s, which does not start with %s", [policy_text(l), concat(" or ", prefixes)])) if {
+deny contains {"address": l.address, "message": sprintf("HTTPS listener uses ssl_policy %s, which does not start with %s", [policy_text(l), concat(" or ", prefixes)])} if {
 	some l in suspects
 	https(l)
 	not policy_ok(l)
 	not policy_unknown(l)
 }
 
-unknown contains lib.result(l, "the listener's certificate is not known until apply") if {
+unknown contains {"address": l.address, "message": "the listener's certificate is not known until apply"} if {
 	some l in suspects
 	https(l)
 	not lib.attribute_set(l, "certificate_arn")
-	lib.unknown_leaf(l, "certificate_arn")
+	infracheck.is_unknown_at(l.unknown, "certificate_arn")
 }
 
-unknown contains lib.result(l, "the listener's ssl_policy is not known until apply") if {
+unknown contains {"address": l.address, "message": "the listener's ssl_policy is not known until apply"} if {
 	some l in suspects
 	https(l)
 	policy_unknown(l)
 }
 
-unknown contains lib.result(l, "the listener's protocol is not known until apply") if {
+unknown contains {"address": l.address, "message": "the listener's protocol is not known until apply"} if {
 	some l in suspects
 	object.get(l.values, "protocol", null) == null
 	not compliant(l)
-	lib.unknown_leaf(l, "protocol")
+	infracheck.is_unknown_at(l.unknown, "protocol")
 	may_have_certificate(l)
 }
 
@@ -111,7 +111,7 @@ policy_ok(l) if {
 
 policy_unknown(l) if {
 	object.get(l.values, "ssl_policy", null) == null
-	lib.unknown_leaf(l, "ssl_policy")
+	infracheck.is_unknown_at(l.unknown, "ssl_policy")
 }
 
 compliant(l) if {
@@ -121,7 +121,7 @@ compliant(l) if {
 
 may_have_certificate(l) if lib.attribute_set(l, "certificate_arn")
 
-may_have_certificate(l) if lib.unknown_leaf(l, "certificate_arn")
+may_have_certificate(l) if infracheck.is_unknown_at(l.unknown, "certificate_arn")
 
 policy_text(l) := p if {
 	p := object.get(l.values, "ssl_policy", null)

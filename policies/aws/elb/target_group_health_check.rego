@@ -60,18 +60,18 @@ plainly_fine(tg) if {
 	count([a | some a, w in wanted; object.get(hc, a, null) != w]) == 0
 }
 
-deny contains lib.result(tg, "target group has no health_check block") if {
+deny contains {"address": tg.address, "message": "target group has no health_check block"} if {
 	some tg in suspects
 	count(lib.get_list(tg.values, "health_check")) == 0
-	not lib.unknown(tg, "health_check")
+	not infracheck.is_unknown(tg.unknown, "health_check")
 }
 
-deny contains lib.result(tg, "target group health checks are disabled") if {
+deny contains {"address": tg.address, "message": "target group health checks are disabled"} if {
 	some tg in suspects
 	block(tg).enabled == false
 }
 
-deny contains lib.result(tg, sprintf("health_check %s is %s, not %v", [attr, text(v), want])) if {
+deny contains {"address": tg.address, "message": sprintf("health_check %s is %s, not %v", [attr, text(v), want])} if {
 	some tg in suspects
 	hc := block(tg)
 	some attr, key in settings
@@ -82,13 +82,13 @@ deny contains lib.result(tg, sprintf("health_check %s is %s, not %v", [attr, tex
 	not setting_unknown(tg, hc, attr)
 }
 
-unknown contains lib.result(tg, "the health check settings are not known until apply") if {
+unknown contains {"address": tg.address, "message": "the health check settings are not known until apply"} if {
 	some tg in suspects
 	not block(tg)
-	lib.unknown(tg, "health_check")
+	infracheck.is_unknown(tg.unknown, "health_check")
 }
 
-unknown contains lib.result(tg, sprintf("health_check %s is not known until apply", [attr])) if {
+unknown contains {"address": tg.address, "message": sprintf("health_check %s is not known until apply", [attr])} if {
 	some tg in suspects
 	hc := block(tg)
 	some attr in ["enabled", "protocol", "path", "interval", "healthy_threshold", "unhealthy_threshold"]
@@ -104,7 +104,7 @@ block(tg) := hc if {
 
 setting_unknown(tg, hc, attr) if {
 	object.get(hc, attr, null) == null
-	lib.unknown_leaf(tg, sprintf("health_check.0.%s", [attr]))
+	infracheck.is_unknown_at(tg.unknown, sprintf("health_check.0.%s", [attr]))
 }
 
 # The path is checked for HTTP and HTTPS health checks only (HTTP when left out).

@@ -106,32 +106,32 @@ allowed_text := concat(", ", sort(allowed))
 # Replicas of a resource: type -> the replica block's region attribute.
 replica_attr := {"aws_dynamodb_table": "region_name", "aws_secretsmanager_secret": "region"}
 
-deny contains lib.result(r, sprintf("resource is in %s, outside the allowed regions (%s)", [r.region, allowed_text])) if {
+deny contains {"address": r.address, "message": sprintf("resource is in %s, outside the allowed regions (%s)", [r.region, allowed_text])} if {
 	some t in regional_types
 	some r in lib.resources(t)
 	r.region != null
 	not r.region in allowed
 }
 
-deny contains lib.result(r, sprintf("replica in %s is outside the allowed regions (%s)", [region, allowed_text])) if {
+deny contains {"address": r.address, "message": sprintf("replica in %s is outside the allowed regions (%s)", [region, allowed_text])} if {
 	some t, attr in replica_attr
 	some r in lib.resources(t)
 	some i, rep in lib.get_list(r.values, "replica")
-	not lib.unknown(r, sprintf("replica.%d.%s", [i, attr]))
+	not infracheck.is_unknown(r.unknown, sprintf("replica.%d.%s", [i, attr]))
 	region := object.get(rep, attr, null)
 	is_string(region)
 	not region in allowed
 }
 
-unknown contains lib.result(r, "the resource's region is not known") if {
+unknown contains {"address": r.address, "message": "the resource's region is not known"} if {
 	some t in regional_types
 	some r in lib.resources(t)
 	r.region == null
 }
 
-unknown contains lib.result(r, "a replica's region is not known until apply") if {
+unknown contains {"address": r.address, "message": "a replica's region is not known until apply"} if {
 	some t, attr in replica_attr
 	some r in lib.resources(t)
 	some i, _ in lib.get_list(r.values, "replica")
-	lib.unknown(r, sprintf("replica.%d.%s", [i, attr]))
+	infracheck.is_unknown(r.unknown, sprintf("replica.%d.%s", [i, attr]))
 }

@@ -31,14 +31,14 @@ detector_type := "aws_guardduty_detector"
 scan_regions := object.get(input, ["scan", "regions"], [])
 
 enabled(d) if {
-	not lib.unknown(d, "enable")
-	lib.value(d, "enable", true) != false
+	not infracheck.is_unknown(d.unknown, "enable")
+	infracheck.get(d.values, "enable", true) != false
 }
 
 # Regions (null: not known) holding an enabled detector / a detector whose flag is unknown.
 enabled_regions := {d.region | some d in lib.resources(detector_type); enabled(d)}
 
-maybe_regions := {d.region | some d in lib.resources(detector_type); lib.unknown(d, "enable")}
+maybe_regions := {d.region | some d in lib.resources(detector_type); infracheck.is_unknown(d.unknown, "enable")}
 
 undecided(region) if region in maybe_regions
 

@@ -48,18 +48,18 @@ sub_key := "token.actions.githubusercontent.com:sub"
 # One repository: "repo:<owner>/<repo>", optionally followed by ":<rest>".
 repo_pattern := `^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:.*)?$`
 
-deny contains lib.result({"address": addr}, message(st)) if {
+deny contains {"address": addr, "message": message(st)} if {
 	some addr, doc in trusts
 	some st in doc.statements
 	definite_failure(st)
 }
 
-unknown contains lib.result({"address": addr}, "the trust policy is not known until apply") if {
+unknown contains {"address": addr, "message": "the trust policy is not known until apply"} if {
 	some addr, doc in trusts
 	not doc.known
 }
 
-unknown contains lib.result({"address": addr}, "whether the trust policy restricts GitHub Actions to a repository is not known until apply") if {
+unknown contains {"address": addr, "message": "whether the trust policy restricts GitHub Actions to a repository is not known until apply"} if {
 	some addr, doc in trusts
 	some st in doc.statements
 	not definite_failure(st)
@@ -79,7 +79,7 @@ trusts[role.address] := lib.iam_policy_doc(role, "assume_role_policy") if {
 plainly_other(role) if {
 	s := object.get(role.values, "assume_role_policy", null)
 	is_string(s)
-	not lib.unknown_leaf(role, "assume_role_policy")
+	not infracheck.is_unknown_at(role.unknown, "assume_role_policy")
 	startswith(trim_space(s), "{")
 	not contains(lower(s), github)
 }

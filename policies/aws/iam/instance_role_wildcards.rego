@@ -58,25 +58,25 @@ forbidden_arn(arn) if {
 	parts[count(parts) - 1] in forbidden_managed
 }
 
-deny contains lib.result({"address": addr}, msg) if {
+deny contains {"address": addr, "message": msg} if {
 	some addr, msgs in bad_messages
 	some msg in msgs
 }
 
-unknown contains lib.result({"address": addr}, "the role's policies are not known until apply") if {
+unknown contains {"address": addr, "message": "the role's policies are not known until apply"} if {
 	some addr, gs in instance_role_grants
 	count(bad_messages[addr]) == 0
 	some g in gs
 	undecided(g)
 }
 
-unknown contains lib.result({"address": addr}, "policies whose role is not known until apply may hold service-wide wildcards") if {
+unknown contains {"address": addr, "message": "policies whose role is not known until apply may hold service-wide wildcards"} if {
 	orphan_suspect
 	some addr, msgs in bad_messages
 	count(msgs) == 0
 }
 
-unknown contains lib.result({"address": addr}, "the role may be used by an instance profile whose role is not known until apply") if {
+unknown contains {"address": addr, "message": "the role may be used by an instance profile whose role is not known until apply"} if {
 	some addr, gs in other_role_grants
 	some g in gs
 	suspect(g)
@@ -117,7 +117,7 @@ instance_role(role) if object.get(role.values, "name", null) in profile_role_nam
 # Some instance profile's role is unknown and not a reference.
 unresolved_profile if {
 	some p in lib.resources(profile_type)
-	lib.unknown_leaf(p, "role")
+	infracheck.is_unknown_at(p.unknown, "role")
 	count(lib.references(p, "role")) == 0
 }
 
@@ -191,7 +191,7 @@ attachment_grants(a, policies) := [{"source": sprintf("%s (attached by %s)", [p.
 	arn := object.get(a.values, "policy_arn", null)
 	forbidden_arn(arn)
 } else := [{"source": a.address, "undecided": true}] if {
-	lib.unknown_leaf(a, "policy_arn")
+	infracheck.is_unknown_at(a.unknown, "policy_arn")
 } else := []
 
 # The role's own managed_policy_arns (`arns`), when known (wholly unknown, the
@@ -211,7 +211,7 @@ managed_arns_grants(role, arns) := [] if {
 		[{"source": "managed_policy_arns", "undecided": true} |
 			count(policies) == 0
 			some i, _ in arns
-			lib.unknown_leaf(role, sprintf("managed_policy_arns.%d", [i]))
+			infracheck.is_unknown_at(role.unknown, sprintf("managed_policy_arns.%d", [i]))
 		],
 	)
 }
@@ -236,9 +236,9 @@ aws_managed(p) if aws_managed_arn(object.get(p.values, "arn", ""))
 # either a second one (Action "*") or a string ending in :* (most known policies
 # fail the test).
 doc_of(r, path) := {"known": true, "statements": []} if {
-	s := lib.value(r, path, null)
+	s := infracheck.get(r.values, path, null)
 	is_string(s)
-	not lib.unknown_leaf(r, path)
+	not infracheck.is_unknown_at(r.unknown, path)
 	startswith(trim_space(s), "{")
 	not may_be_wildcard_text(s)
 } else := lib.iam_policy_doc(r, path)
@@ -283,7 +283,7 @@ suspect(g) if undecided(g)
 orphan_suspect if {
 	some t in [role_policy_type, attachment_type]
 	some x in lib.resources(t)
-	lib.unknown_leaf(x, "role")
+	infracheck.is_unknown_at(x.unknown, "role")
 	count(lib.references(x, "role")) == 0
 	some g in orphan_grants(x)
 	suspect(g)

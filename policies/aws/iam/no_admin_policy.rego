@@ -40,14 +40,14 @@ policy_types := ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy",
 
 admin_actions := {"*", "*:*"}
 
-deny contains lib.result(r, sprintf("%s allows Action \"*\" on Resource \"*\"", [d.label])) if {
+deny contains {"address": r.address, "message": sprintf("%s allows Action \"*\" on Resource \"*\"", [d.label])} if {
 	some d in documents
 	some st in d.doc.statements
 	admin(st)
 	r := input.resources[d.address]
 }
 
-unknown contains lib.result(r, sprintf("%s is not known until apply", [d.label])) if {
+unknown contains {"address": r.address, "message": sprintf("%s is not known until apply", [d.label])} if {
 	some d in documents
 	undecided(d.doc)
 	r := input.resources[d.address]
@@ -80,9 +80,9 @@ documents[concat(" ", [r.address, path])] := {"address": r.address, "label": spr
 # A cheap test before parsing (the costly part): Action "*" on Resource "*" needs
 # the JSON string "*" twice, or "*:*" and "*". Most known policies fail the test.
 plainly_scoped(r, path) if {
-	s := lib.value(r, path, null)
+	s := infracheck.get(r.values, path, null)
 	is_string(s)
-	not lib.unknown_leaf(r, path)
+	not infracheck.is_unknown_at(r.unknown, path)
 	startswith(trim_space(s), "{")
 	not may_be_admin_text(s)
 }

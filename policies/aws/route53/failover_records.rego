@@ -82,10 +82,10 @@ orphan_records := [a |
 	r := input.resources[a]
 	count(lib.references(r, "zone_id")) == 0
 	object.get(r.values, "zone_id", null) == null
-	lib.unknown_leaf(r, "zone_id")
+	infracheck.is_unknown_at(r.unknown, "zone_id")
 ]
 
-deny contains lib.result(zone.zone, sprintf("no %s failover A/AAAA record for %s aliasing a load balancer in %s", [role.type, name, role.region])) if {
+deny contains {"address": zone.zone.address, "message": sprintf("no %s failover A/AAAA record for %s aliasing a load balancer in %s", [role.type, name, role.region])} if {
 	some zone in zones
 	some name in wanted_names(zone.name)
 	some role in roles
@@ -93,7 +93,7 @@ deny contains lib.result(zone.zone, sprintf("no %s failover A/AAAA record for %s
 	not undecided(zone, name, role)
 }
 
-deny contains lib.result(zone.zone, sprintf("%s record %s for %s does not use failover routing", [rec.type, rec.address, rec.name])) if {
+deny contains {"address": zone.zone.address, "message": sprintf("%s record %s for %s does not use failover routing", [rec.type, rec.address, rec.name])} if {
 	some zone in zones
 	some rec in zone.records
 	rec.name in wanted_names(zone.name)
@@ -101,7 +101,7 @@ deny contains lib.result(zone.zone, sprintf("%s record %s for %s does not use fa
 	rec.failover == false
 }
 
-unknown contains lib.result(zone.zone, sprintf("whether %s has a %s failover record aliasing a load balancer in %s is not known until apply", [name, role.type, role.region])) if {
+unknown contains {"address": zone.zone.address, "message": sprintf("whether %s has a %s failover record aliasing a load balancer in %s is not known until apply", [name, role.type, role.region])} if {
 	some zone in zones
 	some name in wanted_names(zone.name)
 	some role in roles
@@ -109,7 +109,7 @@ unknown contains lib.result(zone.zone, sprintf("whether %s has a %s failover rec
 	undecided(zone, name, role)
 }
 
-unknown contains lib.result(z, "the zone's name is not known until apply") if {
+unknown contains {"address": z.address, "message": "the zone's name is not known until apply"} if {
 	some z in lib.resources("aws_route53_zone")
 	count(lib.get_list(z.values, "vpc")) == 0
 	not zone_name(z)
@@ -155,7 +155,7 @@ facts(r, zn) := {
 
 unknown_scalar(r, path) := true if {
 	object.get(r.values, lib.split_path(path), null) == null
-	lib.unknown_leaf(r, path)
+	infracheck.is_unknown_at(r.unknown, path)
 } else := false
 
 upper_or_null(v) := upper(v) if is_string(v)
@@ -167,7 +167,7 @@ upper_or_null(v) := null if not is_string(v)
 failover_known(r) := true if {
 	count(lib.get_list(r.values, "failover_routing_policy")) > 0
 } else := null if {
-	lib.unknown(r, "failover_routing_policy")
+	infracheck.is_unknown(r.unknown, "failover_routing_policy")
 } else := false
 
 # The record's fully qualified name: Terraform appends the zone's name to a name

@@ -44,19 +44,19 @@ aws_default_request_interval := 30
 
 aws_default_failure_threshold := 3
 
-deny contains lib.result(h, msg) if {
+deny contains {"address": h.address, "message": msg} if {
 	some h in lib.resources("aws_route53_health_check")
 	used(h)
 	some msg in problems(h)
 }
 
-unknown contains lib.result(h, msg) if {
+unknown contains {"address": h.address, "message": msg} if {
 	some h in lib.resources("aws_route53_health_check")
 	used(h)
 	some msg in unknowns(h)
 }
 
-unknown contains lib.result(h, sprintf("whether a failover record uses this health check is not known (some %s could not be resolved)", [record_type])) if {
+unknown contains {"address": h.address, "message": sprintf("whether a failover record uses this health check is not known (some %s could not be resolved)", [record_type])} if {
 	some h in lib.resources("aws_route53_health_check")
 	not used(h)
 	lib.has_unresolved(record_type)
@@ -74,11 +74,11 @@ failover_record(r) if count(lib.get_list(r.values, "failover_routing_policy")) >
 
 failover_record(r) if {
 	not is_array(object.get(r.values, "failover_routing_policy", null))
-	lib.unknown(r, "failover_routing_policy")
+	infracheck.is_unknown(r.unknown, "failover_routing_policy")
 }
 
 hc_type(h) := upper(t) if {
-	t := lib.value(h, "type", null)
+	t := infracheck.get(h.values, "type", null)
 	is_string(t)
 } else := null
 
@@ -86,27 +86,27 @@ known(h, attr) if object.get(h.values, attr, null) != null
 
 known(h, attr) if {
 	object.get(h.values, attr, null) == null
-	not lib.unknown_leaf(h, attr)
+	not infracheck.is_unknown_at(h.unknown, attr)
 }
 
 # Numeric settings, with AWS's value when left out (null: not a number to compare).
 port(h) := p if {
-	p := lib.number_value(lib.value(h, "port", null))
+	p := lib.number_value(infracheck.get(h.values, "port", null))
 } else := aws_default_port if {
-	lib.value(h, "port", null) == null
+	infracheck.get(h.values, "port", null) == null
 	hc_type(h) in https_types
 } else := null
 
 interval(h) := v if {
-	v := lib.number_value(lib.value(h, "request_interval", null))
+	v := lib.number_value(infracheck.get(h.values, "request_interval", null))
 } else := aws_default_request_interval if {
-	lib.value(h, "request_interval", null) == null
+	infracheck.get(h.values, "request_interval", null) == null
 } else := null
 
 threshold(h) := v if {
-	v := lib.number_value(lib.value(h, "failure_threshold", null))
+	v := lib.number_value(infracheck.get(h.values, "failure_threshold", null))
 } else := aws_default_failure_threshold if {
-	lib.value(h, "failure_threshold", null) == null
+	infracheck.get(h.values, "failure_threshold", null) == null
 } else := null
 
 problems(h) := (((type_problem(h) | port_problem(h)) | interval_problem(h)) | threshold_problem(h)) | detection_problem(h)
@@ -114,7 +114,7 @@ problems(h) := (((type_problem(h) | port_problem(h)) | interval_problem(h)) | th
 unknowns(h) := {sprintf("health check %s is not known until apply", [attr]) |
 	some attr in ["type", "port", "request_interval", "failure_threshold"]
 	object.get(h.values, attr, null) == null
-	lib.unknown_leaf(h, attr)
+	infracheck.is_unknown_at(h.unknown, attr)
 }
 
 type_problem(h) := {sprintf("health check type is %v, not HTTPS or HTTPS_STR_MATCH", [text(hc_type(h))]) |

@@ -48,24 +48,24 @@ candidates := [r |
 # Values present in `values` are known (unknown ones are absent), so the cheap value
 # tests come first and lib.unknown_leaf is only asked about absent values.
 
-deny contains lib.result(r, "PRIMARY failover record has no health check (health_check_id is empty)") if {
+deny contains {"address": r.address, "message": "PRIMARY failover record has no health check (health_check_id is empty)"} if {
 	some r in candidates
 	primary(r)
 	lib.attribute_unset(r, "health_check_id")
 }
 
-unknown contains lib.result(r, "the record's health check is not known until apply") if {
+unknown contains {"address": r.address, "message": "the record's health check is not known until apply"} if {
 	some r in candidates
 	primary(r)
 	not lib.attribute_set(r, "health_check_id")
-	lib.unknown_leaf(r, "health_check_id")
+	infracheck.is_unknown_at(r.unknown, "health_check_id")
 }
 
-unknown contains lib.result(r, "the record's failover type is not known until apply") if {
+unknown contains {"address": r.address, "message": "the record's failover type is not known until apply"} if {
 	some r in candidates
 	object.get(r.values, ["failover_routing_policy", 0, "type"], null) == null
 	not lib.attribute_set(r, "health_check_id")
-	lib.unknown_leaf(r, failover_type)
+	infracheck.is_unknown_at(r.unknown, failover_type)
 }
 
 primary(r) if {

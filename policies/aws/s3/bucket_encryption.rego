@@ -34,13 +34,13 @@ config_type := "aws_s3_bucket_server_side_encryption_configuration"
 
 algorithms := {"AES256", "aws:kms", "aws:kms:dsse"}
 
-deny contains lib.result(b, "bucket has no default server-side encryption (AES256, aws:kms or aws:kms:dsse)") if {
+deny contains {"address": b.address, "message": "bucket has no default server-side encryption (AES256, aws:kms or aws:kms:dsse)"} if {
 	some b in lib.resources("aws_s3_bucket")
 	not encrypted(b)
 	not undecided(b)
 }
 
-unknown contains lib.result(b, "default server-side encryption is not known until apply") if {
+unknown contains {"address": b.address, "message": "default server-side encryption is not known until apply"} if {
 	some b in lib.resources("aws_s3_bucket")
 	not encrypted(b)
 	undecided(b)
@@ -62,11 +62,11 @@ encrypted(b) if {
 	encrypting_rules(lib.list_value(c, "rule"))
 }
 
-undecided(b) if lib.unknown(b, "server_side_encryption_configuration")
+undecided(b) if infracheck.is_unknown(b.unknown, "server_side_encryption_configuration")
 
 undecided(b) if {
 	some c in lib.referrers(b, config_type)
-	lib.unknown(c, "rule")
+	infracheck.is_unknown(c.unknown, "rule")
 }
 
 undecided(b) if {

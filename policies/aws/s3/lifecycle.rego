@@ -41,13 +41,13 @@ lifecycle_type := "aws_s3_bucket_lifecycle_configuration"
 
 msg_unknown := "lifecycle configuration is not known until apply"
 
-deny contains lib.result({"address": addr}, msg) if {
+deny contains {"address": addr, "message": msg} if {
 	some addr, v in verdicts
 	v.verdict == "fail"
 	some msg in v.messages
 }
 
-unknown contains lib.result({"address": addr}, msg_unknown) if {
+unknown contains {"address": addr, "message": msg_unknown} if {
 	some addr, v in verdicts
 	v.verdict == "unknown"
 }
@@ -85,5 +85,5 @@ rules_unknown(r, attr, _) if {
 
 rules_unknown(r, attr, flag) if {
 	some i, _ in lib.get_list(r.values, attr)
-	lib.unknown_leaf(r, sprintf("%s.%d.%s", [attr, i, flag]))
+	infracheck.is_unknown_at(r.unknown, sprintf("%s.%d.%s", [attr, i, flag]))
 }

@@ -35,14 +35,14 @@ account_pab_type := "aws_s3_account_public_access_block"
 
 flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
-deny contains lib.result(b, sprintf("bucket has no %s", [pab_type])) if {
+deny contains {"address": b.address, "message": sprintf("bucket has no %s", [pab_type])} if {
 	some b in lib.resources("aws_s3_bucket")
 	not protected(b)
 	count(lib.referrers(b, pab_type)) == 0
 	not undecided(b)
 }
 
-deny contains lib.result(b, sprintf("public access block %s does not set %s to true", [p.address, concat(", ", off)])) if {
+deny contains {"address": b.address, "message": sprintf("public access block %s does not set %s to true", [p.address, concat(", ", off)])} if {
 	some b in lib.resources("aws_s3_bucket")
 	not protected(b)
 	some p in lib.referrers(b, pab_type)
@@ -51,7 +51,7 @@ deny contains lib.result(b, sprintf("public access block %s does not set %s to t
 	not undecided(b)
 }
 
-unknown contains lib.result(b, "public access block settings are not known until apply") if {
+unknown contains {"address": b.address, "message": "public access block settings are not known until apply"} if {
 	some b in lib.resources("aws_s3_bucket")
 	not protected(b)
 	undecided(b)
@@ -60,13 +60,13 @@ unknown contains lib.result(b, "public access block settings are not known until
 # Settings known to be something other than true.
 false_flags(p) := [f |
 	some f in flags
-	not lib.unknown(p, f)
-	lib.value(p, f, false) != true
+	not infracheck.is_unknown(p.unknown, f)
+	infracheck.get(p.values, f, false) != true
 ]
 
 all_true(p) if {
 	every f in flags {
-		lib.value(p, f, false) == true
+		infracheck.get(p.values, f, false) == true
 	}
 }
 
@@ -74,7 +74,7 @@ all_true(p) if {
 maybe_all_true(p) if {
 	count(false_flags(p)) == 0
 	some f in flags
-	lib.unknown(p, f)
+	infracheck.is_unknown(p.unknown, f)
 }
 
 protected(b) if {

@@ -40,13 +40,13 @@ policy_type := "aws_s3_bucket_policy"
 
 msg_unknown := "the bucket policy is not known until apply"
 
-deny contains lib.result({"address": addr}, msg) if {
+deny contains {"address": addr, "message": msg} if {
 	some addr, v in verdicts
 	v.verdict == "fail"
 	some msg in v.messages
 }
 
-unknown contains lib.result({"address": addr}, msg_unknown) if {
+unknown contains {"address": addr, "message": msg_unknown} if {
 	some addr, v in verdicts
 	v.verdict == "unknown"
 }
@@ -71,7 +71,7 @@ verdict(b, policies) := v if {
 } else := {"verdict": "unknown"} if {
 	# No bucket policy resource: the inline policy, or an unresolved one, may hold it.
 	count(policies) == 0
-	lib.unknown_leaf(b, "policy")
+	infracheck.is_unknown_at(b.unknown, "policy")
 } else := {"verdict": "unknown"} if {
 	count(policies) == 0
 	lib.has_unresolved(policy_type)
@@ -83,7 +83,7 @@ verdict(b, policies) := v if {
 
 # The inline `policy` (v3, or the known value of an existing bucket).
 inline_docs(b) := [{"source": sprintf("%s (inline policy)", [b.address]), "doc": lib.iam_policy_doc(b, "policy")}] if {
-	not lib.unknown_leaf(b, "policy")
+	not infracheck.is_unknown_at(b.unknown, "policy")
 	p := object.get(b.values, "policy", "")
 	is_string(p)
 	p != ""

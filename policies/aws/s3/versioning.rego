@@ -34,13 +34,13 @@ status_keys := ["versioning_configuration", 0, "status"]
 
 msg_unknown := "versioning is not known until apply"
 
-deny contains lib.result({"address": addr}, msg) if {
+deny contains {"address": addr, "message": msg} if {
 	some addr, v in verdicts
 	v.verdict == "fail"
 	some msg in v.messages
 }
 
-unknown contains lib.result({"address": addr}, msg_unknown) if {
+unknown contains {"address": addr, "message": msg_unknown} if {
 	some addr, v in verdicts
 	v.verdict == "unknown"
 }
@@ -56,14 +56,14 @@ verdict(b, splits) := {"verdict": "pass"} if {
 	object.get(v.values, status_keys, null) == "Enabled"
 } else := {"verdict": "unknown"} if {
 	some v in splits
-	lib.unknown_leaf(v, status_path)
+	infracheck.is_unknown_at(v.unknown, status_path)
 } else := {"verdict": "fail", "messages": [sprintf("versioning is not enabled by %s (status %v)", [v.address, object.get(v.values, status_keys, null)]) | some v in splits]} if {
 	count(splits) > 0
 } else := {"verdict": "pass"} if {
 	# v3: inline block.
 	object.get(b.values, ["versioning", 0, "enabled"], false) == true
 } else := {"verdict": "unknown"} if {
-	lib.unknown_leaf(b, "versioning.0.enabled")
+	infracheck.is_unknown_at(b.unknown, "versioning.0.enabled")
 } else := {"verdict": "unknown"} if {
 	lib.has_unresolved(versioning_type)
 } else := {"verdict": "fail", "messages": ["bucket has no versioning (no aws_s3_bucket_versioning and no inline versioning block enabled)"]}

@@ -37,7 +37,7 @@ partner(s) := secondary if s.region != secondary
 
 replicated(s) if {
 	some i, rep in lib.list_value(s, "replica")
-	not lib.unknown(s, sprintf("replica.%d.region", [i]))
+	not infracheck.is_unknown(s.unknown, sprintf("replica.%d.region", [i]))
 	object.get(rep, "region", null) == partner(s)
 }
 
@@ -46,18 +46,18 @@ undecided(s) if s.unknown.replica
 
 undecided(s) if {
 	some i, _ in lib.list_value(s, "replica")
-	lib.unknown(s, sprintf("replica.%d.region", [i]))
+	infracheck.is_unknown(s.unknown, sprintf("replica.%d.region", [i]))
 }
 
 undecided(s) if s.region == null
 
-deny contains lib.result(s, sprintf("secret is not replicated to %s", [partner(s)])) if {
+deny contains {"address": s.address, "message": sprintf("secret is not replicated to %s", [partner(s)])} if {
 	some s in lib.resources("aws_secretsmanager_secret")
 	not replicated(s)
 	not undecided(s)
 }
 
-unknown contains lib.result(s, "whether the secret is replicated to the other region is not known until apply") if {
+unknown contains {"address": s.address, "message": "whether the secret is replicated to the other region is not known until apply"} if {
 	some s in lib.resources("aws_secretsmanager_secret")
 	not replicated(s)
 	undecided(s)

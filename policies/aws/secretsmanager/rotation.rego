@@ -40,12 +40,12 @@ rotations(s) := [r |
 # rotation_enabled is computed (unknown in plans for new rotations): only a known
 # false counts against the rotation.
 disabled(r) if {
-	not lib.unknown(r, "rotation_enabled")
-	lib.value(r, "rotation_enabled", true) == false
+	not infracheck.is_unknown(r.unknown, "rotation_enabled")
+	infracheck.get(r.values, "rotation_enabled", true) == false
 }
 
 has_rules(r) if {
-	not lib.unknown(r, "rotation_rules")
+	not infracheck.is_unknown(r.unknown, "rotation_rules")
 	count(lib.list_value(r, "rotation_rules")) > 0
 }
 
@@ -60,24 +60,24 @@ rotating(s) if has_rules(s)
 
 undecided(s) if {
 	some r in rotations(s)
-	lib.unknown(r, "rotation_rules")
+	infracheck.is_unknown(r.unknown, "rotation_rules")
 	not disabled(r)
 }
 
-undecided(s) if lib.unknown(s, "rotation_rules")
+undecided(s) if infracheck.is_unknown(s.unknown, "rotation_rules")
 
 undecided(s) if {
 	count(rotations(s)) == 0
 	lib.has_unresolved(rotation_type)
 }
 
-deny contains lib.result(s, message(s)) if {
+deny contains {"address": s.address, "message": message(s)} if {
 	some s in lib.resources("aws_secretsmanager_secret")
 	not rotating(s)
 	not undecided(s)
 }
 
-unknown contains lib.result(s, "automatic rotation of the secret is not known until apply") if {
+unknown contains {"address": s.address, "message": "automatic rotation of the secret is not known until apply"} if {
 	some s in lib.resources("aws_secretsmanager_secret")
 	not rotating(s)
 	undecided(s)

@@ -53,20 +53,20 @@ state := {r.address: s |
 	s := {"value": v, "undecided": n}
 }
 
-deny contains lib.result(r, sprintf("no %s tag", [tag])) if {
+deny contains {"address": r.address, "message": sprintf("no %s tag", [tag])} if {
 	some r in stores
 	not is_string(state[r.address].value)
 	state[r.address].undecided == 0
 }
 
-deny contains lib.result(r, sprintf("%s tag %q is not one of %s", [tag, v, concat(", ", allowed)])) if {
+deny contains {"address": r.address, "message": sprintf("%s tag %q is not one of %s", [tag, v, concat(", ", allowed)])} if {
 	some r in stores
 	v := state[r.address].value
 	is_string(v)
 	not v in allowed
 }
 
-unknown contains lib.result(r, sprintf("the %s tag is not known until apply", [tag])) if {
+unknown contains {"address": r.address, "message": sprintf("the %s tag is not known until apply", [tag])} if {
 	some r in stores
 	not is_string(state[r.address].value)
 	state[r.address].undecided > 0

@@ -51,19 +51,19 @@ included(v) if not default_vpc(v)
 
 default_vpc(v) if v.type == "aws_default_vpc"
 
-default_vpc(v) if lib.value(v, "default", false) == true
+default_vpc(v) if infracheck.get(v.values, "default", false) == true
 
 # Every known IPv4 block of the included VPCs: {"vpc": address, "cidr": block}.
 blocks contains {"vpc": v.address, "cidr": c} if {
 	some v in vpcs
-	c := lib.value(v, "cidr_block", "")
+	c := infracheck.get(v.values, "cidr_block", "")
 	valid(c)
 }
 
 blocks contains {"vpc": v.address, "cidr": c} if {
 	some v in vpcs
 	some a in lib.referrers(v, association_type)
-	c := lib.value(a, "cidr_block", "")
+	c := infracheck.get(a.values, "cidr_block", "")
 	valid(c)
 }
 
@@ -76,38 +76,38 @@ block_list := [b | some b in blocks]
 
 # The overlapping pairs come from a Rust builtin that sorts the blocks: comparing
 # every block with every other here would grow with the square of the VPCs.
-deny contains lib.result({"address": b1.vpc}, sprintf("CIDR %s overlaps CIDR %s of VPC %s", [b1.cidr, b2.cidr, b2.vpc])) if {
+deny contains {"address": b1.vpc, "message": sprintf("CIDR %s overlaps CIDR %s of VPC %s", [b1.cidr, b2.cidr, b2.vpc])} if {
 	some pair in infracheck.cidr_overlaps([b.cidr | some b in block_list])
 	b1 := block_list[pair[0]]
 	b2 := block_list[pair[1]]
 	b1.vpc != b2.vpc
 }
 
-unknown contains lib.result(v, "the CIDR block is not known until apply") if {
+unknown contains {"address": v.address, "message": "the CIDR block is not known until apply"} if {
 	some v in vpcs
-	lib.unknown(v, "cidr_block")
+	infracheck.is_unknown(v.unknown, "cidr_block")
 }
 
-unknown contains lib.result(v, sprintf("the CIDR block of %s is not known until apply", [a.address])) if {
+unknown contains {"address": v.address, "message": sprintf("the CIDR block of %s is not known until apply", [a.address])} if {
 	some v in vpcs
 	some a in lib.referrers(v, association_type)
-	lib.unknown(a, "cidr_block")
+	infracheck.is_unknown(a.unknown, "cidr_block")
 }
 
 # VPCs with a CIDR block (primary or secondary) not known until apply.
 undecided_vpcs contains v.address if {
 	some v in vpcs
-	lib.unknown(v, "cidr_block")
+	infracheck.is_unknown(v.unknown, "cidr_block")
 }
 
 undecided_vpcs contains v.address if {
 	some v in vpcs
 	some a in lib.referrers(v, association_type)
-	lib.unknown(a, "cidr_block")
+	infracheck.is_unknown(a.unknown, "cidr_block")
 }
 
 # Every other VPC may overlap the blocks that are not known yet.
-unknown contains lib.result(v, sprintf("the CIDR block of VPC %s is not known until apply, so overlap with it cannot be checked", [u])) if {
+unknown contains {"address": v.address, "message": sprintf("the CIDR block of VPC %s is not known until apply, so overlap with it cannot be checked", [u])} if {
 	some v in vpcs
 	some u in undecided_vpcs
 	u != v.address
@@ -121,15 +121,15 @@ orphans := [a |
 	count(lib.references(a, "vpc_id")) == 0
 ]
 
-unknown contains lib.result(v, sprintf("%s could not be joined to its VPC and its CIDR block is not known until apply", [a.address])) if {
+unknown contains {"address": v.address, "message": sprintf("%s could not be joined to its VPC and its CIDR block is not known until apply", [a.address])} if {
 	some a in orphans
-	lib.unknown(a, "cidr_block")
+	infracheck.is_unknown(a.unknown, "cidr_block")
 	some v in vpcs
 }
 
-unknown contains lib.result({"address": b.vpc}, sprintf("CIDR %s overlaps CIDR %s of %s, which could not be joined to its VPC", [b.cidr, c, a.address])) if {
+unknown contains {"address": b.vpc, "message": sprintf("CIDR %s overlaps CIDR %s of %s, which could not be joined to its VPC", [b.cidr, c, a.address])} if {
 	some a in orphans
-	c := lib.value(a, "cidr_block", "")
+	c := infracheck.get(a.values, "cidr_block", "")
 	valid(c)
 	some b in blocks
 	net.cidr_intersects(b.cidr, c)

@@ -49,8 +49,8 @@ default_groups(v) := array.concat(
 		lib.default_vpc(v)
 		some g in lib.resources(dsg_type)
 		g.region == v.region
-		not lib.unknown_value(g, "vpc_id")
-		lib.get(g, "vpc_id", null) in {null, ""}
+		not infracheck.is_unknown_at(g.unknown, "vpc_id")
+		infracheck.get(g.values, "vpc_id", null) in {null, ""}
 	],
 )
 
@@ -58,12 +58,12 @@ default_groups(v) := array.concat(
 orphans := [g |
 	some address in object.get(input.unresolved, dsg_type, [])
 	g := input.resources[address]
-	count(lib.references_under(g, "vpc_id")) == 0
-	lib.unknown_value(g, "vpc_id")
+	count(infracheck.references_under(g, "vpc_id")) == 0
+	infracheck.is_unknown_at(g.unknown, "vpc_id")
 ]
 
 # Inline rules.
-deny contains lib.result(v, sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])) if {
+deny contains {"address": v.address, "message": sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])} if {
 	some v in vpcs
 	some g in default_groups(v)
 	some kind in ["ingress", "egress"]
@@ -71,16 +71,16 @@ deny contains lib.result(v, sprintf("default security group %s has %d %s rule(s)
 	n > 0
 }
 
-unknown contains lib.result(v, sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])) if {
+unknown contains {"address": v.address, "message": sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])} if {
 	some v in vpcs
 	some g in default_groups(v)
 	some kind in ["ingress", "egress"]
-	lib.unknown_value(g, kind)
+	infracheck.is_unknown_at(g.unknown, kind)
 	not lib.computed_default(g, kind)
 }
 
 # Separate rule resources on the default group.
-deny contains lib.result(v, sprintf("%s adds a rule to the default security group", [r.address])) if {
+deny contains {"address": v.address, "message": sprintf("%s adds a rule to the default security group", [r.address])} if {
 	some v in vpcs
 	some r in added_rules(v)
 }
@@ -90,31 +90,31 @@ added_rules(v) := array.concat(
 		some g in default_groups(v)
 		some t in rule_types
 		some r in lib.referrers(g, t)
-		g.address in lib.references_under(r, "security_group_id")
+		g.address in infracheck.references_under(r, "security_group_id")
 	],
 	[r |
 		# security_group_id = aws_vpc.this.default_security_group_id
 		some t in rule_types
 		some r in lib.referrers(v, t)
-		v.address in lib.references_under(r, "security_group_id")
+		v.address in infracheck.references_under(r, "security_group_id")
 	],
 )
 
 # No managed default group.
-deny contains lib.result(v, "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules") if {
+deny contains {"address": v.address, "message": "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules"} if {
 	some v in vpcs
 	count(default_groups(v)) == 0
 	input.scan.source != "live"
 	count(orphans) == 0
 }
 
-unknown contains lib.result(v, "the default security group could not be read") if {
+unknown contains {"address": v.address, "message": "the default security group could not be read"} if {
 	some v in vpcs
 	count(default_groups(v)) == 0
 	input.scan.source == "live"
 }
 
-unknown contains lib.result(v, sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])) if {
+unknown contains {"address": v.address, "message": sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])} if {
 	some v in vpcs
 	count(default_groups(v)) == 0
 	input.scan.source != "live"

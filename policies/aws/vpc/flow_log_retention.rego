@@ -38,8 +38,8 @@ cloudwatch_flow_logs := [f |
 ]
 
 other_destination(f) if {
-	not lib.unknown_value(f, "log_destination_type")
-	t := lib.get(f, "log_destination_type", null)
+	not infracheck.is_unknown_at(f.unknown, "log_destination_type")
+	t := infracheck.get(f.values, "log_destination_type", null)
 	is_string(t)
 	not t in {"", "cloud-watch-logs"}
 }
@@ -55,28 +55,28 @@ days_text(n) := sprintf("%v days", [n]) if n != 1
 
 # The retention of group `g` in days; 0 means never expire.
 retention(g) := d if {
-	d := lib.number_value(lib.get(g, "retention_in_days", 0))
+	d := lib.number_value(infracheck.get(g.values, "retention_in_days", 0))
 } else := 0 if {
-	lib.get(g, "retention_in_days", null) == null
+	infracheck.get(g.values, "retention_in_days", null) == null
 }
 
-deny contains lib.result(f, sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(retention(g)), min_days])) if {
+deny contains {"address": f.address, "message": sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(retention(g)), min_days])} if {
 	some f in cloudwatch_flow_logs
 	some g in groups(f)
-	not lib.unknown_value(g, "retention_in_days")
+	not infracheck.is_unknown_at(g.unknown, "retention_in_days")
 	retention(g) > 0
 	retention(g) < min_days
 }
 
-unknown contains lib.result(f, sprintf("the retention of log group %s is not known until apply", [g.address])) if {
+unknown contains {"address": f.address, "message": sprintf("the retention of log group %s is not known until apply", [g.address])} if {
 	some f in cloudwatch_flow_logs
 	some g in groups(f)
-	lib.unknown_value(g, "retention_in_days")
+	infracheck.is_unknown_at(g.unknown, "retention_in_days")
 }
 
 # A destination is set (known, or unknown until apply) but is not a log group of
 # the scan.
-unknown contains lib.result(f, msg) if {
+unknown contains {"address": f.address, "message": msg} if {
 	some f in cloudwatch_flow_logs
 	count(groups(f)) == 0
 	msg := destination_problem(f)
@@ -84,12 +84,12 @@ unknown contains lib.result(f, msg) if {
 
 destination_problem(f) := sprintf("destination log group %s is not in the scan, so its retention cannot be checked", [d]) if {
 	some attr in destination_attrs
-	not lib.unknown_value(f, attr)
-	d := lib.get(f, attr, null)
+	not infracheck.is_unknown_at(f.unknown, attr)
+	d := infracheck.get(f.values, attr, null)
 	is_string(d)
 	d != ""
 } else := "the destination log group is not known until apply" if {
 	some attr in destination_attrs
-	lib.unknown_value(f, attr)
+	infracheck.is_unknown_at(f.unknown, attr)
 	not lib.computed_default(f, attr)
 }

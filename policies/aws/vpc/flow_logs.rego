@@ -42,16 +42,16 @@ vpc_flow_logs(v) := [f |
 ]
 
 captures(f) if {
-	not lib.unknown_value(f, "traffic_type")
-	lib.get(f, "traffic_type", "") in captured
+	not infracheck.is_unknown_at(f.unknown, "traffic_type")
+	infracheck.get(f.values, "traffic_type", "") in captured
 }
 
 # Flow logs whose VPC reference could not be resolved.
 orphans := [f |
 	some address in object.get(input.unresolved, flow_log_type, [])
 	f := input.resources[address]
-	count(lib.references_under(f, "vpc_id")) == 0
-	lib.unknown_value(f, "vpc_id")
+	count(infracheck.references_under(f, "vpc_id")) == 0
+	infracheck.is_unknown_at(f.unknown, "vpc_id")
 ]
 
 covered(v) if {
@@ -61,29 +61,29 @@ covered(v) if {
 
 undecided(v) if {
 	some f in vpc_flow_logs(v)
-	lib.unknown_value(f, "traffic_type")
+	infracheck.is_unknown_at(f.unknown, "traffic_type")
 }
 
 undecided(_) if count(orphans) > 0
 
 message(v) := "the VPC has no flow log" if {
 	count(vpc_flow_logs(v)) == 0
-} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in vpc_flow_logs(v)]), concat(", ", {t | some f in vpc_flow_logs(v); t := lib.get(f, "traffic_type", "")})])
+} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in vpc_flow_logs(v)]), concat(", ", {t | some f in vpc_flow_logs(v); t := infracheck.get(f.values, "traffic_type", "")})])
 
-deny contains lib.result(v, message(v)) if {
+deny contains {"address": v.address, "message": message(v)} if {
 	some v in vpcs
 	not covered(v)
 	not undecided(v)
 }
 
-unknown contains lib.result(v, sprintf("the traffic type of flow log %s is not known until apply", [f.address])) if {
+unknown contains {"address": v.address, "message": sprintf("the traffic type of flow log %s is not known until apply", [f.address])} if {
 	some v in vpcs
 	not covered(v)
 	some f in vpc_flow_logs(v)
-	lib.unknown_value(f, "traffic_type")
+	infracheck.is_unknown_at(f.unknown, "traffic_type")
 }
 
-unknown contains lib.result(v, sprintf("flow log %s could not be joined to its VPC", [f.address])) if {
+unknown contains {"address": v.address, "message": sprintf("flow log %s could not be joined to its VPC", [f.address])} if {
 	some v in vpcs
 	not covered(v)
 	some f in orphans

@@ -53,25 +53,25 @@ candidates := [{"subnet": s, "tier": r.tier, "tables": r.route_tables, "undecide
 ]
 
 maps_public_ip(s) if {
-	not lib.unknown_value(s, "map_public_ip_on_launch")
-	lib.get(s, "map_public_ip_on_launch", false) == true
+	not infracheck.is_unknown_at(s.unknown, "map_public_ip_on_launch")
+	infracheck.get(s.values, "map_public_ip_on_launch", false) == true
 }
 
 # ---------------------------------------------------------------------------
 # Public IPs.
 
-deny contains lib.result(c.subnet, "private subnet auto-assigns public IPv4 addresses (map_public_ip_on_launch = true)") if {
+deny contains {"address": c.subnet.address, "message": "private subnet auto-assigns public IPv4 addresses (map_public_ip_on_launch = true)"} if {
 	some c in candidates
 	c.tier == "private"
 	maps_public_ip(c.subnet)
 }
 
-unknown contains lib.result(c.subnet, "whether the private subnet auto-assigns public IPv4 addresses is not known until apply") if {
+unknown contains {"address": c.subnet.address, "message": "whether the private subnet auto-assigns public IPv4 addresses is not known until apply"} if {
 	some c in candidates
-	lib.unknown_value(c.subnet, "map_public_ip_on_launch")
+	infracheck.is_unknown_at(c.subnet.unknown, "map_public_ip_on_launch")
 }
 
-unknown contains lib.result(c.subnet, "the subnet auto-assigns public IPv4 addresses, and whether it is private is not known until apply") if {
+unknown contains {"address": c.subnet.address, "message": "the subnet auto-assigns public IPv4 addresses, and whether it is private is not known until apply"} if {
 	some c in candidates
 	c.tier == "undecided"
 	maps_public_ip(c.subnet)
@@ -80,34 +80,34 @@ unknown contains lib.result(c.subnet, "the subnet auto-assigns public IPv4 addre
 # ---------------------------------------------------------------------------
 # NAT routes.
 
-deny contains lib.result(c.subnet, "private subnet uses the VPC's main route table, which has no 0.0.0.0/0 route through a NAT gateway") if {
+deny contains {"address": c.subnet.address, "message": "private subnet uses the VPC's main route table, which has no 0.0.0.0/0 route through a NAT gateway"} if {
 	some c in candidates
 	c.tier == "private"
 	count(c.tables) == 0
 	not c.undecided
 }
 
-deny contains lib.result(c.subnet, sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt])) if {
+deny contains {"address": c.subnet.address, "message": sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt])} if {
 	some c in candidates
 	c.tier == "private"
 	some rt in c.tables
 	statuses[rt].nat == "no"
 }
 
-unknown contains lib.result(c.subnet, sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt])) if {
+unknown contains {"address": c.subnet.address, "message": sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt])} if {
 	some c in candidates
 	some rt in c.tables
 	statuses[rt].nat == "maybe"
 }
 
-unknown contains lib.result(c.subnet, sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt])) if {
+unknown contains {"address": c.subnet.address, "message": sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt])} if {
 	some c in candidates
 	c.tier == "undecided"
 	some rt in c.tables
 	statuses[rt].nat == "no"
 }
 
-unknown contains lib.result(c.subnet, "the subnet's route tables are not known until apply") if {
+unknown contains {"address": c.subnet.address, "message": "the subnet's route tables are not known until apply"} if {
 	some c in candidates
 	c.undecided
 }

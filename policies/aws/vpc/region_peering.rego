@@ -70,10 +70,10 @@ local_region(p, attr) := r.region if {
 # peer_region when known and set, else the region of the peer resource, else the
 # peering's own region (a same-region peering); null when peer_region is unknown.
 peer_region(p, attr) := null if {
-	lib.unknown_value(p, "peer_region")
+	infracheck.is_unknown_at(p.unknown, "peer_region")
 	not lib.computed_default(p, "peer_region")
 } else := r if {
-	r := lib.get(p, "peer_region", null)
+	r := infracheck.get(p.values, "peer_region", null)
 	is_string(r)
 	r != ""
 } else := r if {

@@ -44,12 +44,12 @@ valid(c) if {
 
 # The subnet's block, when known and valid.
 subnet_cidr(s) := c if {
-	not lib.unknown_value(s, "cidr_block")
-	c := lib.get(s, "cidr_block", null)
+	not infracheck.is_unknown_at(s.unknown, "cidr_block")
+	c := infracheck.get(s.values, "cidr_block", null)
 	valid(c)
 }
 
-subnet_cidr_unknown(s) if lib.unknown_value(s, "cidr_block")
+subnet_cidr_unknown(s) if infracheck.is_unknown_at(s.unknown, "cidr_block")
 
 # ---------------------------------------------------------------------------
 # Containment.
@@ -61,16 +61,16 @@ vpc_associations(v) := [a |
 
 # The known blocks of VPC `v`.
 vpc_blocks(v) := array.concat(
-	[c | c := lib.get(v, "cidr_block", null); not lib.unknown_value(v, "cidr_block"); valid(c)],
-	[c | some a in vpc_associations(v); not lib.unknown_value(a, "cidr_block"); c := lib.get(a, "cidr_block", null); valid(c)],
+	[c | c := infracheck.get(v.values, "cidr_block", null); not infracheck.is_unknown_at(v.unknown, "cidr_block"); valid(c)],
+	[c | some a in vpc_associations(v); not infracheck.is_unknown_at(a.unknown, "cidr_block"); c := infracheck.get(a.values, "cidr_block", null); valid(c)],
 )
 
 # A block of VPC `v` is not known until apply.
-vpc_blocks_unknown(v) if lib.unknown_value(v, "cidr_block")
+vpc_blocks_unknown(v) if infracheck.is_unknown_at(v.unknown, "cidr_block")
 
 vpc_blocks_unknown(v) if {
 	some a in vpc_associations(v)
-	lib.unknown_value(a, "cidr_block")
+	infracheck.is_unknown_at(a.unknown, "cidr_block")
 }
 
 # Associations whose VPC reference could not be resolved: their block may belong to
@@ -78,18 +78,18 @@ vpc_blocks_unknown(v) if {
 orphan_associations := [a |
 	some address in object.get(input.unresolved, association_type, [])
 	a := input.resources[address]
-	count(lib.references_under(a, "vpc_id")) == 0
+	count(infracheck.references_under(a, "vpc_id")) == 0
 ]
 
 # An unresolved association may hold subnet block `c`.
 orphan_may_contain(c) if {
 	some a in orphan_associations
-	lib.unknown_value(a, "cidr_block")
+	infracheck.is_unknown_at(a.unknown, "cidr_block")
 }
 
 orphan_may_contain(c) if {
 	some a in orphan_associations
-	b := lib.get(a, "cidr_block", null)
+	b := infracheck.get(a.values, "cidr_block", null)
 	valid(b)
 	net.cidr_contains(b, c)
 }
@@ -126,24 +126,24 @@ outside_blocks := [{"s": s, "c": c, "v": v} |
 # Subnets whose block is not known until apply.
 cidr_unknown := {s.address | some s in subnets; subnet_cidr_unknown(s)}
 
-deny contains lib.result(o.s, msg) if {
+deny contains {"address": o.s.address, "message": msg} if {
 	some o in outside_blocks
 	not vpc_info[o.v].unknown
 	not orphan_may_contain(o.c)
 	msg := sprintf("CIDR %s is outside the CIDR blocks of VPC %s (%s)", [o.c, o.v, concat(", ", vpc_info[o.v].blocks)])
 }
 
-unknown contains lib.result(s, "the CIDR block is not known until apply") if {
+unknown contains {"address": s.address, "message": "the CIDR block is not known until apply"} if {
 	some s in subnets
 	s.address in cidr_unknown
 }
 
-unknown contains lib.result(o.s, sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [o.c, o.v])) if {
+unknown contains {"address": o.s.address, "message": sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [o.c, o.v])} if {
 	some o in outside_blocks
 	vpc_info[o.v].unknown
 }
 
-unknown contains lib.result(o.s, sprintf("CIDR %s may lie in the block of an aws_vpc_ipv4_cidr_block_association that could not be joined to its VPC", [o.c])) if {
+unknown contains {"address": o.s.address, "message": sprintf("CIDR %s may lie in the block of an aws_vpc_ipv4_cidr_block_association that could not be joined to its VPC", [o.c])} if {
 	some o in outside_blocks
 	not vpc_info[o.v].unknown
 	orphan_may_contain(o.c)
@@ -155,21 +155,21 @@ unknown contains lib.result(o.s, sprintf("CIDR %s may lie in the block of an aws
 
 groups := array.concat(
 	[[s.address | some s in lib.vpc_subnets(v)] | some t in vpc_types; some v in lib.resources(t)],
-	[[s.address | some s in outside; lib.get(s, "vpc_id", null) == id] | some id in outside_ids],
+	[[s.address | some s in outside; infracheck.get(s.values, "vpc_id", null) == id] | some id in outside_ids],
 )
 
 # Subnets whose VPC is not in the scan, with a known vpc_id.
 outside := [s |
 	some s in subnets
 	count(subnet_vpcs[s.address]) == 0
-	id := lib.get(s, "vpc_id", null)
+	id := infracheck.get(s.values, "vpc_id", null)
 	is_string(id)
 	id != ""
 ]
 
-outside_ids := {lib.get(s, "vpc_id", null) | some s in outside}
+outside_ids := {infracheck.get(s.values, "vpc_id", null) | some s in outside}
 
-deny contains lib.result({"address": s1}, sprintf("CIDR %s overlaps CIDR %s of subnet %s", [c1, c2, s2])) if {
+deny contains {"address": s1, "message": sprintf("CIDR %s overlaps CIDR %s of subnet %s", [c1, c2, s2])} if {
 	some group in groups
 	some s1 in group
 	c1 := cidrs[s1]
@@ -179,7 +179,7 @@ deny contains lib.result({"address": s1}, sprintf("CIDR %s overlaps CIDR %s of s
 	net.cidr_intersects(c1, c2)
 }
 
-unknown contains lib.result({"address": s1}, sprintf("the CIDR block of subnet %s is not known until apply, so overlap with it cannot be checked", [s2])) if {
+unknown contains {"address": s1, "message": sprintf("the CIDR block of subnet %s is not known until apply, so overlap with it cannot be checked", [s2])} if {
 	some group in groups
 	some s2 in group
 	s2 in cidr_unknown

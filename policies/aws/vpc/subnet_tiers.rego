@@ -67,8 +67,8 @@ tiers := lib.all_subnet_tiers
 orphan_subnets := [s |
 	some address in object.get(input.unresolved, "aws_subnet", [])
 	s := input.resources[address]
-	count(lib.references_under(s, "vpc_id")) == 0
-	lib.unknown_value(s, "vpc_id")
+	count(infracheck.references_under(s, "vpc_id")) == 0
+	infracheck.is_unknown_at(s.unknown, "vpc_id")
 ]
 
 # For each VPC and tier: the known zones of its subnets of that tier, and the
@@ -97,14 +97,14 @@ problem(zones, tier) := sprintf("no %s subnets", [tier]) if {
 	count(zones) == 0
 } else := sprintf("%s subnets are in only 1 availability zone (%s)", [tier, concat(", ", zones)])
 
-deny contains lib.result(v, problem(st.zones, tier)) if {
+deny contains {"address": v.address, "message": problem(st.zones, tier)} if {
 	some v in vpcs
 	some tier in tier_names
 	st := stats[v.address][tier]
 	count(st.zones) + count(st.maybe) < 2
 }
 
-unknown contains lib.result(v, msg) if {
+unknown contains {"address": v.address, "message": msg} if {
 	some v in vpcs
 	some tier in tier_names
 	st := stats[v.address][tier]

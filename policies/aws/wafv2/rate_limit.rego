@@ -35,13 +35,13 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
-deny contains lib.result(acl, message(acl)) if {
+deny contains {"address": acl.address, "message": message(acl)} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not lib.wafv2_rate_limited(acl)
 	not lib.wafv2_rules_unknown(acl)
 }
 
-unknown contains lib.result(acl, "the web ACL rules are not known until apply") if {
+unknown contains {"address": acl.address, "message": "the web ACL rules are not known until apply"} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not lib.wafv2_rate_limited(acl)
 	lib.wafv2_rules_unknown(acl)

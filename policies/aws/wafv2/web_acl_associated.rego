@@ -40,14 +40,14 @@ load_balancers := array.concat(lib.resources("aws_lb"), lib.resources("aws_alb")
 
 # --- load balancers
 
-deny contains lib.result(lb, sprintf("internet-facing application load balancer has no %s", [association_type])) if {
+deny contains {"address": lb.address, "message": sprintf("internet-facing application load balancer has no %s", [association_type])} if {
 	some lb in load_balancers
 	not associated(lb)
 	internet_facing_alb(lb)
 	not lib.has_unresolved(association_type)
 }
 
-unknown contains lib.result(lb, unknown_message(lb)) if {
+unknown contains {"address": lb.address, "message": unknown_message(lb)} if {
 	some lb in load_balancers
 	not associated(lb)
 	not internal_or_not_alb(lb)
@@ -57,32 +57,32 @@ unknown contains lib.result(lb, unknown_message(lb)) if {
 associated(lb) if count(lib.referrers(lb, association_type)) > 0
 
 lb_type(lb) := t if {
-	t := lib.value(lb, "load_balancer_type", "")
+	t := infracheck.get(lb.values, "load_balancer_type", "")
 	is_string(t)
 	t != ""
 } else := "application"
 
 internet_facing_alb(lb) if {
-	not lib.unknown(lb, "load_balancer_type")
+	not infracheck.is_unknown(lb.unknown, "load_balancer_type")
 	lb_type(lb) == "application"
-	not lib.unknown(lb, "internal")
-	lib.value(lb, "internal", false) != true
+	not infracheck.is_unknown(lb.unknown, "internal")
+	infracheck.get(lb.values, "internal", false) != true
 }
 
 # Known not to need a web ACL.
 internal_or_not_alb(lb) if {
-	not lib.unknown(lb, "load_balancer_type")
+	not infracheck.is_unknown(lb.unknown, "load_balancer_type")
 	lb_type(lb) != "application"
 }
 
 internal_or_not_alb(lb) if {
-	not lib.unknown(lb, "internal")
-	lib.value(lb, "internal", false) == true
+	not infracheck.is_unknown(lb.unknown, "internal")
+	infracheck.get(lb.values, "internal", false) == true
 }
 
-undecided(lb) if lib.unknown(lb, "load_balancer_type")
+undecided(lb) if infracheck.is_unknown(lb.unknown, "load_balancer_type")
 
-undecided(lb) if lib.unknown(lb, "internal")
+undecided(lb) if infracheck.is_unknown(lb.unknown, "internal")
 
 undecided(lb) if lib.has_unresolved(association_type)
 
@@ -92,20 +92,20 @@ unknown_message(lb) := "whether the load balancer is internet-facing is not know
 
 # --- CloudFront
 
-deny contains lib.result(d, "distribution has no web ACL (web_acl_id is empty)") if {
+deny contains {"address": d.address, "message": "distribution has no web ACL (web_acl_id is empty)"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	not distribution_protected(d)
-	not lib.unknown(d, "web_acl_id")
+	not infracheck.is_unknown(d.unknown, "web_acl_id")
 }
 
-unknown contains lib.result(d, "the distribution's web ACL is not known until apply") if {
+unknown contains {"address": d.address, "message": "the distribution's web ACL is not known until apply"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
 	not distribution_protected(d)
-	lib.unknown(d, "web_acl_id")
+	infracheck.is_unknown(d.unknown, "web_acl_id")
 }
 
 distribution_protected(d) if {
-	id := lib.value(d, "web_acl_id", "")
+	id := infracheck.get(d.values, "web_acl_id", "")
 	is_string(id)
 	id != ""
 }

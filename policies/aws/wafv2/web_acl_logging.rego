@@ -33,13 +33,13 @@ import data.lib.infracheck as lib
 
 logging_type := "aws_wafv2_web_acl_logging_configuration"
 
-deny contains lib.result(acl, sprintf("web ACL has no %s", [logging_type])) if {
+deny contains {"address": acl.address, "message": sprintf("web ACL has no %s", [logging_type])} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not logged(acl)
 	not lib.has_unresolved(logging_type)
 }
 
-unknown contains lib.result(acl, sprintf("some %s could not be joined to its web ACL", [logging_type])) if {
+unknown contains {"address": acl.address, "message": sprintf("some %s could not be joined to its web ACL", [logging_type])} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not logged(acl)
 	lib.has_unresolved(logging_type)

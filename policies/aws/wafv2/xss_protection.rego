@@ -40,13 +40,13 @@ import data.lib.infracheck as lib
 
 group := "AWSManagedRulesCommonRuleSet"
 
-deny contains lib.result(acl, message(acl)) if {
+deny contains {"address": acl.address, "message": message(acl)} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not protected(acl)
 	not lib.wafv2_rules_unknown(acl)
 }
 
-unknown contains lib.result(acl, "the web ACL rules are not known until apply") if {
+unknown contains {"address": acl.address, "message": "the web ACL rules are not known until apply"} if {
 	some acl in lib.resources("aws_wafv2_web_acl")
 	not protected(acl)
 	lib.wafv2_rules_unknown(acl)

@@ -38,15 +38,15 @@ is_true(v) if v == true
 
 is_true(v) if v == "true"
 
-backend_type(b) := lib.value(b, "type", null)
+backend_type(b) := infracheck.get(b.values, "type", null)
 
 config(b) := c if {
-	c := lib.value(b, "config", {})
+	c := infracheck.get(b.values, "config", {})
 	is_object(c)
 } else := {}
 
 s3(b) if {
-	not lib.unknown(b, "type")
+	not infracheck.is_unknown(b.unknown, "type")
 	backend_type(b) == "s3"
 }
 
@@ -60,46 +60,46 @@ locked(b) if {
 
 locked(b) if is_true(object.get(config(b), "use_lockfile", false))
 
-deny contains lib.result(b, sprintf("the Terraform backend is %q, not an encrypted S3 backend with locking", [backend_type(b)])) if {
+deny contains {"address": b.address, "message": sprintf("the Terraform backend is %q, not an encrypted S3 backend with locking", [backend_type(b)])} if {
 	some b in backends
-	not lib.unknown(b, "type")
+	not infracheck.is_unknown(b.unknown, "type")
 	backend_type(b) != "s3"
 }
 
-deny contains lib.result(b, "the S3 backend does not set encrypt = true") if {
+deny contains {"address": b.address, "message": "the S3 backend does not set encrypt = true"} if {
 	some b in backends
 	s3(b)
 	not partial(b)
-	not lib.unknown(b, "config.encrypt")
+	not infracheck.is_unknown(b.unknown, "config.encrypt")
 	not is_true(object.get(config(b), "encrypt", false))
 }
 
-deny contains lib.result(b, "the S3 backend has no state locking (dynamodb_table or use_lockfile = true)") if {
+deny contains {"address": b.address, "message": "the S3 backend has no state locking (dynamodb_table or use_lockfile = true)"} if {
 	some b in backends
 	s3(b)
 	not partial(b)
 	not locked(b)
-	not lib.unknown(b, "config.dynamodb_table")
-	not lib.unknown(b, "config.use_lockfile")
+	not infracheck.is_unknown(b.unknown, "config.dynamodb_table")
+	not infracheck.is_unknown(b.unknown, "config.use_lockfile")
 }
 
-unknown contains lib.result(b, "the S3 backend settings are supplied at init (partial configuration), so encryption and locking are not known") if {
+unknown contains {"address": b.address, "message": "the S3 backend settings are supplied at init (partial configuration), so encryption and locking are not known"} if {
 	some b in backends
 	s3(b)
 	partial(b)
-	not lib.unknown(b, "config")
+	not infracheck.is_unknown(b.unknown, "config")
 }
 
-unknown contains lib.result(b, "the backend settings are not known") if {
+unknown contains {"address": b.address, "message": "the backend settings are not known"} if {
 	some b in backends
 	some p in ["type", "config.encrypt"]
-	lib.unknown(b, p)
+	infracheck.is_unknown(b.unknown, p)
 }
 
-unknown contains lib.result(b, "the backend settings are not known") if {
+unknown contains {"address": b.address, "message": "the backend settings are not known"} if {
 	some b in backends
 	s3(b)
 	not locked(b)
 	some p in ["config.dynamodb_table", "config.use_lockfile"]
-	lib.unknown(b, p)
+	infracheck.is_unknown(b.unknown, p)
 }
