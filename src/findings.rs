@@ -181,10 +181,7 @@ pub fn fingerprint(rule_id: &str, address: &str) -> String {
     h.update(rule_id.as_bytes());
     h.update([0u8]);
     h.update(address.as_bytes());
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// Where a suppression or a warning comes from: a file and, when known, a line.
