@@ -149,6 +149,22 @@ ingress_may_cover_port(e, _) if {
 	e.proto in _port_protocols
 }
 
+# Whether ingress rule `e` admits traffic to `port`: "yes", "maybe" (its protocol
+# or ports are not known until apply) or "no". One call where ingress_covers_port
+# and ingress_may_cover_port together take several.
+ingress_port_status(e, port) := "yes" if {
+	e.all_ports
+} else := "yes" if {
+	e.port_range_known
+	e.from_port <= port
+	port <= e.to_port
+} else := "maybe" if {
+	e.protocol_unknown
+} else := "maybe" if {
+	e.ports_unknown
+	e.proto in _port_protocols
+} else := "no"
+
 # True when the only port ingress rule `e` admits is `port`.
 ingress_only_port(e, port) if {
 	e.port_range_known

@@ -35,37 +35,37 @@ import data.lib.infracheck as lib
 # SSH and RDP (the control's ports, not a setting of the architecture).
 admin_ports := [22, 3389]
 
-deny contains {"address": e.address, "message": message(e, ports)} if {
+# The rules open to the internet or with sources not known until apply, with
+# whether each admin port is admitted ("yes", "maybe" or "no"), worked out once
+# per rule (function calls cost in regorus).
+judged := [{"e": e, "open": open, "ports": ports, "statuses": {s | some s in ports}} |
 	some e in lib.sg_ingress_rules
-	open(e)
-	ports := [p | some p in admin_ports; lib.ingress_covers_port(e, p)]
+	open := count(e.open_cidrs) > 0
+	some x in [open, e.sources_unknown]
+	x == true
+	ports := {p: lib.ingress_port_status(e, p) | some p in admin_ports}
+]
+
+deny contains {"address": j.e.address, "message": message(j.e, ports)} if {
+	some j in judged
+	j.open
+	ports := [p | some p in admin_ports; j.ports[p] == "yes"]
 	count(ports) > 0
 }
 
-unknown contains {"address": e.address, "message": sprintf("%s is open to %s; its ports are not known until apply", [e.text, concat(", ", e.open_cidrs)])} if {
-	some e in lib.sg_ingress_rules
-	open(e)
-	not covers_admin_port(e)
-	may_cover_admin_port(e)
+unknown contains {"address": j.e.address, "message": sprintf("%s is open to %s; its ports are not known until apply", [j.e.text, concat(", ", j.e.open_cidrs)])} if {
+	some j in judged
+	j.open
+	not "yes" in j.statuses
+	"maybe" in j.statuses
 }
 
-unknown contains {"address": e.address, "message": sprintf("the sources of %s (%s) are not known until apply", [e.text, e.ports_text])} if {
-	some e in lib.sg_ingress_rules
-	not open(e)
-	e.sources_unknown
-	may_cover_admin_port(e)
-}
-
-open(e) if count(e.open_cidrs) > 0
-
-covers_admin_port(e) if {
-	some p in admin_ports
-	lib.ingress_covers_port(e, p)
-}
-
-may_cover_admin_port(e) if {
-	some p in admin_ports
-	lib.ingress_may_cover_port(e, p)
+unknown contains {"address": j.e.address, "message": sprintf("the sources of %s (%s) are not known until apply", [j.e.text, j.e.ports_text])} if {
+	some j in judged
+	not j.open
+	j.e.sources_unknown
+	some status in ["yes", "maybe"]
+	status in j.statuses
 }
 
 message(e, ports) := sprintf("%s allows %s from %s (port %s)", [
