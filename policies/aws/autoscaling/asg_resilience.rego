@@ -70,10 +70,10 @@ uses_subnets(g, _, _) if {
 # of every group, computed once (each function call costs in regorus).
 group_zones := {g.address: zones(g, ss, subnet_ids(g, ss)) | some g in asgs; ss := subnets(g)}
 
-zones(g, ss, ids) := {"known": known, "maybe": count(unknown_az) + count(ids) + vzi_unknown(g, ss, ids)} if {
+zones(g, ss, ids) := {"known": known, "maybe": count(ss) - count(azs) + count(ids) + vzi_unknown(g, ss, ids)} if {
 	uses_subnets(g, ss, ids)
-	known := {az | some s in ss; az := lib.subnet_az(s)}
-	unknown_az := [s | some s in ss; not lib.subnet_az(s)]
+	azs := {s.address: az | some s in ss; az := lib.subnet_az(s)}
+	known := {az | some az in azs}
 } else := {"known": {az | some az in lib.get_list(g.values, "availability_zones"); is_string(az)}, "maybe": azs_unknown(g)}
 
 # The subnet list is not known until apply and may hold more subnets than the
@@ -147,16 +147,23 @@ orphan_attachments if {
 	count(infracheck.references_under(a, "autoscaling_group_name")) == 0
 }
 
+# "yes", "maybe" or "no" for every group, computed once.
+attachment := {g.address: attachment_state(g) | some g in asgs}
+
+attachment_state(g) := "yes" if {
+	attached(g)
+} else := "maybe" if {
+	maybe_attached(g)
+} else := "no"
+
 deny contains {"address": g.address, "message": "is not attached to a load balancer target group"} if {
 	some g in asgs
-	not attached(g)
-	not maybe_attached(g)
+	attachment[g.address] == "no"
 }
 
 unknown contains {"address": g.address, "message": "whether it is attached to a load balancer target group is not known until apply"} if {
 	some g in asgs
-	not attached(g)
-	maybe_attached(g)
+	attachment[g.address] == "maybe"
 }
 
 # ---------------------------------------------------------------------------
