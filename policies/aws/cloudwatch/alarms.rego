@@ -115,25 +115,36 @@ dim_targets(a, x, kind) := array.concat(
 # Computed once over the alarms (no per-resource joins): [address, dimension] of the
 # resources a qualifying alarm watches, and of those an alarm may watch once unknown
 # values are known.
-watched := {[addr, kind.dim] |
-	some a in alarms
+# Each alarm with its metrics and whether its operator is a "greater than", worked
+# out once (function calls cost in regorus).
+views := [{"a": a, "high": is_high(a), "metrics": metrics(a)} | some a in alarms]
+
+is_high(a) := true if {
 	high(a)
-	some x in metrics(a)
+} else := false
+
+watched := {[addr, kind.dim] |
+	some v in views
+	v.high
+	a := v.a
+	some x in v.metrics
 	some kind in kinds
 	matches(a, x, kind)
 	some addr in dim_targets(a, x, kind)
 }
 
 maybe_watched := {[addr, kind.dim] |
-	some a in alarms
-	some x in metrics(a)
+	some v in views
+	a := v.a
+	some x in v.metrics
 	name_unknown(a, x)
 	some kind in kinds
 	some addr in dim_targets(a, x, kind)
 } | {[addr, kind.dim] |
-	some a in alarms
+	some v in views
+	a := v.a
 	operator_unknown(a)
-	some x in metrics(a)
+	some x in v.metrics
 	some kind in kinds
 	matches(a, x, kind)
 	some addr in dim_targets(a, x, kind)
@@ -143,11 +154,11 @@ maybe_watched := {[addr, kind.dim] |
 # against the resource's name / arn_suffix in the same region.
 dimension_values := {kind.dim: vals |
 	some kind in kinds
-	vals := {[a.region, v] |
-		some a in alarms
-		high(a)
-		some x in metrics(a)
-		matches(a, x, kind)
+	vals := {[view.a.region, v] |
+		some view in views
+		view.high
+		some x in view.metrics
+		matches(view.a, x, kind)
 		v := object.get(x.m, ["dimensions", kind.dim], null)
 		is_string(v)
 	}
