@@ -173,8 +173,10 @@ fn computed_lib_values(text: &str) -> Vec<String> {
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             let computed = rest.starts_with("contains ")
                 || rest.strip_prefix(":= ").is_some_and(|v| {
-                    !v.starts_with(|c: char| "{[\"`".contains(c) || c.is_ascii_digit())
-                        && !matches!(v.trim(), "true" | "false" | "null")
+                    let comprehension = v.starts_with(['{', '[']) && v.contains(" |");
+                    comprehension
+                        || (!v.starts_with(|c: char| "{[\"`".contains(c) || c.is_ascii_digit())
+                            && !matches!(v.trim(), "true" | "false" | "null"))
                 });
             (valid && computed).then(|| name.to_string())
         })
@@ -651,8 +653,8 @@ mod tests {
     fn lib_values_computed_from_the_input_are_found() {
         let lib = "package lib.x\n\nopen := {\"a\"}\nlimit := 5\nflag := true\n\
                    tiers := tier_map(resources(\"aws_subnet\"))\nrules contains e if {\n}\n\
-                   helper(x) := x\n";
-        assert_eq!(computed_lib_values(lib), vec!["tiers", "rules"]);
+                   helper(x) := x\nnames := {a: s.name | some a, s in tiers}\n";
+        assert_eq!(computed_lib_values(lib), vec!["tiers", "rules", "names"]);
         let names = vec!["tiers".to_string(), "rules".to_string()];
         assert_eq!(
             reads_lib_values("x := lib.tiers[a]\ny := lib.rules_of(b)", &names),

@@ -41,15 +41,18 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
+tiers := lib.all_subnet_tiers
+
 statuses := lib.all_route_table_statuses
 
 # Subnets that are, or may be, private, with their tier, the addresses of their
 # route tables and whether those are all known; computed once per subnet
 # (function calls cost in regorus).
-candidates := [{"subnet": s, "tier": r.tier, "tables": r.route_tables, "undecided": r.undecided} |
+candidates := [{"subnet": s, "tier": tier, "tables": r.route_tables, "undecided": r.undecided} |
 	some s in lib.resources("aws_subnet")
+	tier := tiers[s.address]
+	tier != "public"
 	r := lib.subnet_routing.subnets[s.address]
-	r.tier != "public"
 ]
 
 maps_public_ip(s) if {
