@@ -24,18 +24,11 @@ value(r, path, default_value) := infracheck.get(r.values, path, default_value)
 
 # The list at `path` of resource `r`, or [] when it is absent, null or not a list
 # (Terraform blocks are lists of objects; iterating null is an error in regorus).
-list_value(r, path) := l if {
-	l := infracheck.get(r.values, path, [])
-	is_array(l)
-} else := []
+list_value(r, path) := infracheck.list(r.values, path)
 
 # The list at `key` (a key, or a path as an array) of object `o`, or [] when `o` is
 # not an object or the list is absent, null or not a list.
-get_list(o, key) := l if {
-	is_object(o)
-	l := object.get(o, key, [])
-	is_array(l)
-} else := []
+get_list(o, key) := infracheck.get_list(o, key)
 
 # True when the block at `key` of object `o` is present (a non-empty list).
 has_block(o, key) if count(get_list(o, key)) > 0
@@ -55,10 +48,7 @@ unknown(r, path) if infracheck.is_unknown(r.unknown, path)
 any_unknown(r) if count(r.unknown) > 0
 
 # The resources of type `t` that reference resource `r`.
-referrers(r, t) := [input.resources[a] |
-	some a in object.get(input.referrers, [r.address, t], [])
-	input.resources[a]
-]
+referrers(r, t) := infracheck.referrers(input, r, t)
 
 # The addresses resource `r` refers to through attribute `path`.
 references(r, path) := object.get(r.references, path, [])

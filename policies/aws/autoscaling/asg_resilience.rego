@@ -49,7 +49,7 @@ subnets(g) := [s |
 
 # Known subnet ids that are not subnets of the scan (`ss`, the group's subnets).
 subnet_ids(g, ss) := [id |
-	some id in lib.get_list(g.values, "vpc_zone_identifier")
+	some id in infracheck.get_list(g.values, "vpc_zone_identifier")
 	is_string(id)
 	id != ""
 	not id in scan_ids
@@ -74,7 +74,7 @@ zones(g, ss, ids) := {"known": known, "maybe": count(ss) - count(azs) + count(id
 	uses_subnets(g, ss, ids)
 	azs := {s.address: az | some s in ss; az := lib.subnet_az(s)}
 	known := {az | some az in azs}
-} else := {"known": {az | some az in lib.get_list(g.values, "availability_zones"); is_string(az)}, "maybe": azs_unknown(g)}
+} else := {"known": {az | some az in infracheck.get_list(g.values, "availability_zones"); is_string(az)}, "maybe": azs_unknown(g)}
 
 # The subnet list is not known until apply and may hold more subnets than the
 # scan resolved.
@@ -115,7 +115,7 @@ inline_attrs := ["target_group_arns", "load_balancers", "traffic_source"]
 
 attached(g) if {
 	some attr in inline_attrs
-	count(lib.get_list(g.values, attr)) > 0
+	count(infracheck.get_list(g.values, attr)) > 0
 }
 
 attached(g) if {
@@ -127,7 +127,7 @@ attached(g) if count(attachments(g)) > 0
 
 attachments(g) := [a |
 	some t in attachment_types
-	some a in lib.referrers(g, t)
+	some a in infracheck.referrers(input, g, t)
 	g.address in infracheck.references_under(a, "autoscaling_group_name")
 ]
 

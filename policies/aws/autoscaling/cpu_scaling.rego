@@ -66,7 +66,7 @@ directions := {
 
 # The scaling policies of group `g`.
 policies(g) := [p |
-	some p in lib.referrers(g, policy_type)
+	some p in infracheck.referrers(input, g, policy_type)
 	g.address in infracheck.references_under(p, "autoscaling_group_name")
 ]
 
@@ -124,7 +124,7 @@ tracking_maybe(p) if {
 # Alarms on group `g`: through the dimension, or through a policy `ps` of the
 # group.
 alarms(g, ps) := {a.address: a |
-	some a in array.concat(lib.referrers(g, alarm_type), [x | some p in ps; some x in lib.referrers(p, alarm_type)])
+	some a in array.concat(infracheck.referrers(input, g, alarm_type), [x | some p in ps; some x in infracheck.referrers(input, p, alarm_type)])
 }
 
 # True when alarm `a` watches the CPU of group `g`.

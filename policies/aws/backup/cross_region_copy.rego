@@ -51,7 +51,7 @@ in_scope(p) if p.region == null
 
 dest_path(i, j) := sprintf("rule.%d.copy_action.%d.destination_vault_arn", [i, j])
 
-copy_actions(p, i) := lib.list_value(p, sprintf("rule.%d.copy_action", [i]))
+copy_actions(p, i) := infracheck.list(p.values, sprintf("rule.%d.copy_action", [i]))
 
 vaults(p, i, j) := [v |
 	some v in lib.referenced(p, dest_path(i, j))
@@ -105,7 +105,7 @@ rule_name(p, i) := object.get(infracheck.get(p.values, sprintf("rule.%d", [i]), 
 deny contains {"address": p.address, "message": message(p, i)} if {
 	some p in lib.resources("aws_backup_plan")
 	in_scope(p)
-	some i, _ in lib.list_value(p, "rule")
+	some i, _ in infracheck.list(p.values, "rule")
 	not rule_ok(p, i)
 	not rule_undecided(p, i)
 }
@@ -113,7 +113,7 @@ deny contains {"address": p.address, "message": message(p, i)} if {
 unknown contains {"address": p.address, "message": sprintf("whether backup rule %s copies recovery points to %s is not known until apply", [rule_name(p, i), secondary])} if {
 	some p in lib.resources("aws_backup_plan")
 	in_scope(p)
-	some i, _ in lib.list_value(p, "rule")
+	some i, _ in infracheck.list(p.values, "rule")
 	not rule_ok(p, i)
 	rule_undecided(p, i)
 }

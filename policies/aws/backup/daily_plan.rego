@@ -110,13 +110,13 @@ rule_undecided(p, i) if infracheck.is_unknown(p.unknown, schedule_path(i))
 rule_undecided(p, i) if infracheck.is_unknown(p.unknown, retention_path(i))
 
 qualifies(p) if {
-	some i, _ in lib.list_value(p, "rule")
+	some i, _ in infracheck.list(p.values, "rule")
 	not rule_fails(p, i)
 	not rule_undecided(p, i)
 }
 
 may_qualify(p) if {
-	some i, _ in lib.list_value(p, "rule")
+	some i, _ in infracheck.list(p.values, "rule")
 	not rule_fails(p, i)
 	rule_undecided(p, i)
 }
@@ -126,14 +126,14 @@ may_qualify(p) if p.unknown.rule
 # ---- selections
 
 selections(p) := [s |
-	some s in lib.referrers(p, selection_type)
+	some s in infracheck.referrers(input, p, selection_type)
 	p.address in lib.references(s, "plan_id")
 ]
 
-tag_based(s) if count(lib.list_value(s, "selection_tag")) > 0
+tag_based(s) if count(infracheck.list(s.values, "selection_tag")) > 0
 
 tag_based(s) if {
-	some c in lib.list_value(s, "condition")
+	some c in infracheck.list(s.values, "condition")
 	some _, l in c
 	is_array(l)
 	count(l) > 0
@@ -151,10 +151,10 @@ resource_refs(s) := {a |
 
 covers(s, _) if tag_based(s)
 
-covers(s, _) if "*" in lib.list_value(s, "resources")
+covers(s, _) if "*" in infracheck.list(s.values, "resources")
 
 covers(s, c) if {
-	some arn in lib.list_value(s, "resources")
+	some arn in infracheck.list(s.values, "resources")
 	is_string(arn)
 	parts := split(arn, ":")
 	count(parts) > 2

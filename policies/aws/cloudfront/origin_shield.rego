@@ -34,20 +34,20 @@ import data.lib.infracheck as lib
 
 deny contains {"address": d.address, "message": sprintf("origin %s does not have Origin Shield enabled", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	some i, o in lib.get_list(d.values, "origin")
+	some i, o in infracheck.get_list(d.values, "origin")
 	not shielded(o)
 	not shield_unknown(d, i, o)
 }
 
 deny contains {"address": d.address, "message": "distribution has no origin"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	count(lib.get_list(d.values, "origin")) == 0
+	count(infracheck.get_list(d.values, "origin")) == 0
 	not infracheck.is_unknown(d.unknown, "origin")
 }
 
 unknown contains {"address": d.address, "message": sprintf("Origin Shield of origin %s is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	some i, o in lib.get_list(d.values, "origin")
+	some i, o in infracheck.get_list(d.values, "origin")
 	shield_unknown(d, i, o)
 }
 

@@ -48,7 +48,7 @@ import data.lib.infracheck as lib
 
 deny contains {"address": d.address, "message": sprintf("S3 origin %s (%s) has neither origin access control nor an origin access identity", [origin_id(o, i), domain_text(o)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	some i, o in lib.get_list(d.values, "origin")
+	some i, o in infracheck.get_list(d.values, "origin")
 	not protected(d, i)
 	s3_origin(d, i, o)
 	every a in access_paths(i) {
@@ -58,7 +58,7 @@ deny contains {"address": d.address, "message": sprintf("S3 origin %s (%s) has n
 
 unknown contains {"address": d.address, "message": sprintf("the origin access of S3 origin %s is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	some i, o in lib.get_list(d.values, "origin")
+	some i, o in infracheck.get_list(d.values, "origin")
 	not protected(d, i)
 	s3_origin(d, i, o)
 	some a in access_paths(i)
@@ -67,7 +67,7 @@ unknown contains {"address": d.address, "message": sprintf("the origin access of
 
 unknown contains {"address": d.address, "message": sprintf("whether origin %s is an S3 bucket is not known until apply", [origin_id(o, i)])} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	some i, o in lib.get_list(d.values, "origin")
+	some i, o in infracheck.get_list(d.values, "origin")
 	not protected(d, i)
 	not s3_origin(d, i, o)
 	domain_undecided(d, i, o)

@@ -42,7 +42,7 @@ https_policies := {"redirect-to-https", "https-only"}
 
 deny contains {"address": d.address, "message": "distribution has no default_cache_behavior"} if {
 	some d in lib.resources("aws_cloudfront_distribution")
-	count(lib.get_list(d.values, "default_cache_behavior")) == 0
+	count(infracheck.get_list(d.values, "default_cache_behavior")) == 0
 	not infracheck.is_unknown(d.unknown, "default_cache_behavior")
 }
 
@@ -69,10 +69,10 @@ unknown contains {"address": d.address, "message": sprintf("the %s blocks are no
 # Every cache behavior: a name for messages, the path of its policy, the policy.
 behaviors(d) := array.concat(
 	[{"name": "the default cache behavior", "path": sprintf("default_cache_behavior.%d.viewer_protocol_policy", [i]), "policy": policy(b)} |
-		some i, b in lib.get_list(d.values, "default_cache_behavior")
+		some i, b in infracheck.get_list(d.values, "default_cache_behavior")
 	],
 	[{"name": sprintf("ordered cache behavior %s", [pattern(b, i)]), "path": sprintf("ordered_cache_behavior.%d.viewer_protocol_policy", [i]), "policy": policy(b)} |
-		some i, b in lib.get_list(d.values, "ordered_cache_behavior")
+		some i, b in infracheck.get_list(d.values, "ordered_cache_behavior")
 	],
 )
 

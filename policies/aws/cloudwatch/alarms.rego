@@ -72,8 +72,8 @@ alb_kind := {
 # The metrics of alarm `a`: its own and those of its metric_query blocks, each with
 # the attribute path prefix of its fields. (Plain lookups: this runs on every alarm.)
 metrics(a) := array.concat([{"prefix": "", "m": a.values}], [{"prefix": sprintf("metric_query.%d.metric.%d.", [i, j]), "m": m} |
-	some i, q in lib.get_list(a.values, "metric_query")
-	some j, m in lib.get_list(q, "metric")
+	some i, q in infracheck.get_list(a.values, "metric_query")
+	some j, m in infracheck.get_list(q, "metric")
 ])
 
 # metric_name and comparison_operator are top-level scalars: exact keys of `unknown`.

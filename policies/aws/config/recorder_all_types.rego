@@ -49,7 +49,7 @@ scan_regions := object.get(input, ["scan", "regions"], [])
 
 recorders := lib.resources(recorder_type)
 
-statuses(rec) := lib.referrers(rec, status_type)
+statuses(rec) := infracheck.referrers(input, rec, status_type)
 
 all_unknown(rec) if infracheck.is_unknown(rec.unknown, all_path)
 

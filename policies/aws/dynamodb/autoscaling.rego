@@ -146,7 +146,7 @@ target_key(r) := concat("|", [rid, dim]) if {
 # The auto scaling targets of table `t`: those that refer to it, or else those
 # whose resource_id is "table/<name>" in the same region (live data).
 targets(t) := ts if {
-	ts := lib.referrers(t, target_type)
+	ts := infracheck.referrers(input, t, target_type)
 	count(ts) > 0
 } else := [x |
 	some a in object.get(targets_by_resource_id, concat("", ["table/", object.get(t.values, "name", "")]), set())
@@ -159,7 +159,7 @@ same_region(a, b) if count({a.region, b.region} - {null}) < 2
 # The policies of target `x`: those that refer to it, or else those with its
 # resource_id and scalable_dimension in the same region (live data).
 policies(x) := ps if {
-	ps := lib.referrers(x, policy_type)
+	ps := infracheck.referrers(input, x, policy_type)
 	count(ps) > 0
 } else := [p |
 	key := target_key(x)

@@ -63,16 +63,16 @@ secondary := lib.config("secondary_region")
 
 verdict(t, region) := "pass" if {
 	# Replica blocks (global tables version 2019.11.21).
-	some replica in lib.get_list(t.values, "replica")
+	some replica in infracheck.get_list(t.values, "replica")
 	object.get(replica, "region_name", null) == region
 } else := "pass" if {
 	# aws_dynamodb_table_replica resources of the table.
-	some r in lib.referrers(t, replica_type)
+	some r in infracheck.referrers(input, t, replica_type)
 	r.region == region
 } else := "pass" if {
 	# Legacy global tables (version 2017.11.29), joined by table name or reference.
 	some g in legacy_tables(t)
-	some replica in lib.get_list(g.values, "replica")
+	some replica in infracheck.get_list(g.values, "replica")
 	object.get(replica, "region_name", null) == region
 } else := "unknown" if {
 	undecided(t)
@@ -87,7 +87,7 @@ legacy_by_name[name] contains g.address if {
 
 legacy_tables(t) := [input.resources[a] | some a in legacy_addresses(t)]
 
-legacy_addresses(t) := object.get(legacy_by_name, object.get(t.values, "name", ""), set()) | {g.address | some g in lib.referrers(t, legacy_type)}
+legacy_addresses(t) := object.get(legacy_by_name, object.get(t.values, "name", ""), set()) | {g.address | some g in infracheck.referrers(input, t, legacy_type)}
 
 undecided(t) if {
 	t.unknown.replica
@@ -95,12 +95,12 @@ undecided(t) if {
 }
 
 undecided(t) if {
-	some i, _ in lib.get_list(t.values, "replica")
+	some i, _ in infracheck.get_list(t.values, "replica")
 	infracheck.is_unknown_at(t.unknown, sprintf("replica.%d.region_name", [i]))
 }
 
 undecided(t) if {
-	some r in lib.referrers(t, replica_type)
+	some r in infracheck.referrers(input, t, replica_type)
 	r.region == null
 }
 

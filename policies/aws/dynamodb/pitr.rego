@@ -39,7 +39,7 @@ deny contains {"address": t.address, "message": "point-in-time recovery is not e
 
 deny contains {"address": t.address, "message": sprintf("point-in-time recovery is not enabled on the replica in %s", [region])} if {
 	some t in lib.resources("aws_dynamodb_table")
-	some i, replica in lib.list_value(t, "replica")
+	some i, replica in infracheck.list(t.values, "replica")
 	not infracheck.is_unknown(t.unknown, sprintf("replica.%d.point_in_time_recovery", [i]))
 	object.get(replica, "point_in_time_recovery", false) != true
 	region := object.get(replica, "region_name", sprintf("replica.%d", [i]))
@@ -58,6 +58,6 @@ unknown contains {"address": t.address, "message": "point-in-time recovery of th
 
 unknown contains {"address": t.address, "message": sprintf("point-in-time recovery of replica %d is not known until apply", [i])} if {
 	some t in lib.resources("aws_dynamodb_table")
-	some i, _ in lib.list_value(t, "replica")
+	some i, _ in infracheck.list(t.values, "replica")
 	infracheck.is_unknown(t.unknown, sprintf("replica.%d.point_in_time_recovery", [i]))
 }

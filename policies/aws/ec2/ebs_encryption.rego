@@ -68,14 +68,14 @@ devices contains {"resource": v, "path": "encrypted", "name": ""} if {
 
 devices contains {"resource": lt, "path": sprintf("block_device_mappings.%d.ebs.0.encrypted", [i]), "name": device_name(b, i)} if {
 	some lt in lib.resources("aws_launch_template")
-	some i, b in lib.get_list(lt.values, "block_device_mappings")
-	count(lib.get_list(b, "ebs")) > 0
+	some i, b in infracheck.get_list(lt.values, "block_device_mappings")
+	count(infracheck.get_list(b, "ebs")) > 0
 }
 
 devices contains {"resource": inst, "path": sprintf("%s.%d.encrypted", [block, i]), "name": device_text(block, b, i)} if {
 	some inst in lib.resources("aws_instance")
 	some block in ["root_block_device", "ebs_block_device"]
-	some i, b in lib.get_list(inst.values, block)
+	some i, b in infracheck.get_list(inst.values, block)
 }
 
 # An instance's whole root or EBS block list is not known until apply.

@@ -39,12 +39,12 @@ targets := array.concat(lib.resources("aws_instance"), lib.resources("aws_launch
 deny contains {"address": r.address, "message": "no metadata_options block: IMDSv1 is allowed"} if {
 	some r in targets
 	not infracheck.is_unknown_at(r.unknown, "metadata_options")
-	count(lib.get_list(r.values, "metadata_options")) == 0
+	count(infracheck.get_list(r.values, "metadata_options")) == 0
 }
 
 deny contains {"address": r.address, "message": sprintf("metadata_options.http_tokens is %s: IMDSv1 is allowed", [tokens_text(t)])} if {
 	some r in targets
-	count(lib.get_list(r.values, "metadata_options")) > 0
+	count(infracheck.get_list(r.values, "metadata_options")) > 0
 	not infracheck.is_unknown_at(r.unknown, tokens_path)
 	t := infracheck.get(r.values, tokens_path, null)
 	t != "required"

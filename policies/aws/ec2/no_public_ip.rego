@@ -96,7 +96,7 @@ placements contains {"resource": i.address, "subnet": null, "via": "", "setting"
 # Launch template network interfaces.
 placements contains {"resource": lt.address, "subnet": s.address, "via": "", "setting": nic_setting(lt, i)} if {
 	some lt in lib.resources("aws_launch_template")
-	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	some i, _ in infracheck.get_list(lt.values, "network_interfaces")
 	some s in lib.single_referenced(lt, sprintf("network_interfaces.%d.subnet_id", [i]), subnet_types)
 }
 
@@ -114,7 +114,7 @@ placements contains {"resource": lt.address, "subnet": null, "via": sprintf(" (t
 	subnet_set(user, user_subnet_attr[user.type])
 }
 
-users(lt) := array.concat(lib.referrers(lt, "aws_autoscaling_group"), lib.referrers(lt, "aws_instance"))
+users(lt) := array.concat(infracheck.referrers(input, lt, "aws_autoscaling_group"), infracheck.referrers(input, lt, "aws_instance"))
 
 user_subnet_attr := {"aws_autoscaling_group": "vpc_zone_identifier", "aws_instance": "subnet_id"}
 
@@ -146,18 +146,18 @@ lt_settings := {lt.address: lt_setting(lt) | some lt in lib.resources("aws_launc
 # The launch template's setting: "yes" when any network interface sets it, "maybe"
 # when one is unknown, else "subnet" (no interface, or none that sets it).
 lt_setting(lt) := "yes" if {
-	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	some i, _ in infracheck.get_list(lt.values, "network_interfaces")
 	nic_setting(lt, i) == "yes"
 } else := "maybe" if {
 	infracheck.is_unknown_at(lt.unknown, "network_interfaces")
 } else := "maybe" if {
-	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	some i, _ in infracheck.get_list(lt.values, "network_interfaces")
 	nic_setting(lt, i) == "maybe"
 } else := "subnet" if {
-	some i, _ in lib.get_list(lt.values, "network_interfaces")
+	some i, _ in infracheck.get_list(lt.values, "network_interfaces")
 	nic_setting(lt, i) == "subnet"
 } else := "subnet" if {
-	count(lib.get_list(lt.values, "network_interfaces")) == 0
+	count(infracheck.get_list(lt.values, "network_interfaces")) == 0
 } else := "no"
 
 # ---------------------------------------------------------------------------

@@ -193,7 +193,7 @@ arns(r, path) := [v | v := infracheck.get(r.values, path, null); is_string(v)] i
 
 attachments(role) := [a |
 	some t in attachment_types
-	some a in lib.referrers(role, t)
+	some a in infracheck.referrers(input, role, t)
 	role.address in attachment_roles(a)
 ]
 

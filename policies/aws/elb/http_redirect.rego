@@ -111,7 +111,7 @@ action_unknown(l) if {
 }
 
 action_unknown(l) if {
-	some i, a in lib.get_list(l.values, "default_action")
+	some i, a in infracheck.get_list(l.values, "default_action")
 	not redirect_protocol_known(a)
 	some attr in ["type", "redirect.0.protocol"]
 	infracheck.is_unknown_at(l.unknown, sprintf("default_action.%d.%s", [i, attr]))
@@ -135,14 +135,14 @@ other_lb(l) if {
 }
 
 actions_text(l) := "none" if {
-	count(lib.get_list(l.values, "default_action")) == 0
-} else := concat(", ", [action_text(a) | some a in lib.get_list(l.values, "default_action")])
+	count(infracheck.get_list(l.values, "default_action")) == 0
+} else := concat(", ", [action_text(a) | some a in infracheck.get_list(l.values, "default_action")])
 
 action_text(a) := "unknown" if {
 	not is_object(a)
 } else := sprintf("redirect to %v", [p]) if {
 	a.type == "redirect"
-	some r in lib.get_list(a, "redirect")
+	some r in infracheck.get_list(a, "redirect")
 	p := object.get(r, "protocol", null)
 	p != null
 } else := sprintf("%v", [object.get(a, "type", null)])

@@ -62,7 +62,7 @@ plainly_fine(tg) if {
 
 deny contains {"address": tg.address, "message": "target group has no health_check block"} if {
 	some tg in suspects
-	count(lib.get_list(tg.values, "health_check")) == 0
+	count(infracheck.get_list(tg.values, "health_check")) == 0
 	not infracheck.is_unknown(tg.unknown, "health_check")
 }
 
@@ -98,7 +98,7 @@ unknown contains {"address": tg.address, "message": sprintf("health_check %s is 
 
 # The health_check block (a list of one object in Terraform's JSON).
 block(tg) := hc if {
-	hc := lib.get_list(tg.values, "health_check")[0]
+	hc := infracheck.get_list(tg.values, "health_check")[0]
 	is_object(hc)
 }
 

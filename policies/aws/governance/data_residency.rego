@@ -116,7 +116,7 @@ deny contains {"address": r.address, "message": sprintf("resource is in %s, outs
 deny contains {"address": r.address, "message": sprintf("replica in %s is outside the allowed regions (%s)", [region, allowed_text])} if {
 	some t, attr in replica_attr
 	some r in lib.resources(t)
-	some i, rep in lib.get_list(r.values, "replica")
+	some i, rep in infracheck.get_list(r.values, "replica")
 	not infracheck.is_unknown(r.unknown, sprintf("replica.%d.%s", [i, attr]))
 	region := object.get(rep, attr, null)
 	is_string(region)
@@ -132,6 +132,6 @@ unknown contains {"address": r.address, "message": "the resource's region is not
 unknown contains {"address": r.address, "message": "a replica's region is not known until apply"} if {
 	some t, attr in replica_attr
 	some r in lib.resources(t)
-	some i, _ in lib.get_list(r.values, "replica")
+	some i, _ in infracheck.get_list(r.values, "replica")
 	infracheck.is_unknown(r.unknown, sprintf("replica.%d.%s", [i, attr]))
 }

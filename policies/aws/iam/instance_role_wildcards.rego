@@ -108,7 +108,7 @@ profile_role_names contains n if {
 }
 
 instance_role(role) if {
-	some p in lib.referrers(role, profile_type)
+	some p in infracheck.referrers(input, role, profile_type)
 	role.address in lib.references(p, "role")
 }
 
@@ -127,7 +127,7 @@ unresolved_profile if {
 # reference or by the role's name (sets of addresses: cheaper than of resources).
 role_links(role, t, attr) := [input.resources[a] | some a in link_addresses(role, t, attr)]
 
-link_addresses(role, t, attr) := {x.address | some x in lib.referrers(role, t); linked_by_reference(x, attr, role)} | {a |
+link_addresses(role, t, attr) := {x.address | some x in infracheck.referrers(input, role, t); linked_by_reference(x, attr, role)} | {a |
 	name := object.get(role.values, "name", null)
 	is_string(name)
 	some a in object.get(by_role_name, concat("|", [t, name]), set())
@@ -151,7 +151,7 @@ by_role_name[key] contains x.address if {
 
 by_role_name[key] contains x.address if {
 	some x in lib.resources(legacy_attachment_type)
-	some name in lib.get_list(x.values, "roles")
+	some name in infracheck.get_list(x.values, "roles")
 	is_string(name)
 	key := concat("|", [legacy_attachment_type, name])
 }
@@ -163,7 +163,7 @@ inline_grants(role) := [{"source": p.address, "doc": doc_of(p, "policy")} |
 ]
 
 block_grants(role) := [{"source": sprintf("inline policy %s", [name]), "doc": doc_of(role, sprintf("inline_policy.%d.policy", [i]))} |
-	some i, block in lib.get_list(role.values, "inline_policy")
+	some i, block in infracheck.get_list(role.values, "inline_policy")
 	name := object.get(block, "name", sprintf("inline_policy.%d", [i]))
 ]
 
@@ -173,7 +173,7 @@ attached_grants(role) := array.concat(
 		some a in role_links(role, t, "role")
 		some g in attachment_grants(a, customer_policies(a, "policy_arn"))
 	],
-	managed_arns_grants(role, lib.get_list(role.values, "managed_policy_arns")),
+	managed_arns_grants(role, infracheck.get_list(role.values, "managed_policy_arns")),
 )
 
 # The attachment types present in the scan (most scans have no legacy

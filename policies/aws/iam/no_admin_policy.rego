@@ -71,7 +71,7 @@ aws_managed(r) if {
 
 documents[concat(" ", [r.address, path])] := {"address": r.address, "label": sprintf("inline policy %s", [name]), "doc": lib.iam_policy_doc(r, path)} if {
 	some r in lib.resources("aws_iam_role")
-	some i, block in lib.get_list(r.values, "inline_policy")
+	some i, block in infracheck.get_list(r.values, "inline_policy")
 	path := sprintf("inline_policy.%d.policy", [i])
 	not plainly_scoped(r, path)
 	name := object.get(block, "name", sprintf("inline_policy.%d", [i]))

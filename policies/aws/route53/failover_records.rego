@@ -72,7 +72,7 @@ roles := [
 # once per record.
 zones := [{"zone": z, "name": zn, "records": [facts(r, zn) | some r in zone_records(z); relevant(r, zn)]} |
 	some z in lib.resources("aws_route53_zone")
-	count(lib.get_list(z.values, "vpc")) == 0
+	count(infracheck.get_list(z.values, "vpc")) == 0
 	zn := zone_name(z)
 ]
 
@@ -111,7 +111,7 @@ unknown contains {"address": zone.zone.address, "message": sprintf("whether %s h
 
 unknown contains {"address": z.address, "message": "the zone's name is not known until apply"} if {
 	some z in lib.resources("aws_route53_zone")
-	count(lib.get_list(z.values, "vpc")) == 0
+	count(infracheck.get_list(z.values, "vpc")) == 0
 	not zone_name(z)
 }
 
@@ -134,7 +134,7 @@ relevant(r, zn) if {
 
 # The records whose zone_id refers to zone `z`.
 zone_records(z) := [r |
-	some r in lib.referrers(z, record_type)
+	some r in infracheck.referrers(input, z, record_type)
 	z.address in lib.references(r, "zone_id")
 ]
 
@@ -165,7 +165,7 @@ upper_or_null(v) := null if not is_string(v)
 # true: the record has failover routing; false: it is known to have none; null:
 # not known until apply.
 failover_known(r) := true if {
-	count(lib.get_list(r.values, "failover_routing_policy")) > 0
+	count(infracheck.get_list(r.values, "failover_routing_policy")) > 0
 } else := null if {
 	infracheck.is_unknown(r.unknown, "failover_routing_policy")
 } else := false

@@ -65,12 +65,12 @@ unknown contains {"address": h.address, "message": sprintf("whether a failover r
 
 # Some failover record refers to health check `h` through health_check_id.
 used(h) if {
-	some r in lib.referrers(h, record_type)
+	some r in infracheck.referrers(input, h, record_type)
 	h.address in lib.references(r, "health_check_id")
 	failover_record(r)
 }
 
-failover_record(r) if count(lib.get_list(r.values, "failover_routing_policy")) > 0
+failover_record(r) if count(infracheck.get_list(r.values, "failover_routing_policy")) > 0
 
 failover_record(r) if {
 	not is_array(object.get(r.values, "failover_routing_policy", null))

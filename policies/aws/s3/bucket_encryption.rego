@@ -49,27 +49,27 @@ unknown contains {"address": b.address, "message": "default server-side encrypti
 # A list of `rule` blocks encrypts when one sets a valid default algorithm.
 encrypting_rules(rules) if {
 	some rule in rules
-	some d in lib.get_list(rule, "apply_server_side_encryption_by_default")
+	some d in infracheck.get_list(rule, "apply_server_side_encryption_by_default")
 	d.sse_algorithm in algorithms
 }
 
 # v3: inline block.
-encrypted(b) if encrypting_rules(lib.list_value(b, "server_side_encryption_configuration.0.rule"))
+encrypted(b) if encrypting_rules(infracheck.list(b.values, "server_side_encryption_configuration.0.rule"))
 
 # v4+: separate configuration resource.
 encrypted(b) if {
-	some c in lib.referrers(b, config_type)
-	encrypting_rules(lib.list_value(c, "rule"))
+	some c in infracheck.referrers(input, b, config_type)
+	encrypting_rules(infracheck.list(c.values, "rule"))
 }
 
 undecided(b) if infracheck.is_unknown(b.unknown, "server_side_encryption_configuration")
 
 undecided(b) if {
-	some c in lib.referrers(b, config_type)
+	some c in infracheck.referrers(input, b, config_type)
 	infracheck.is_unknown(c.unknown, "rule")
 }
 
 undecided(b) if {
-	count(lib.referrers(b, config_type)) == 0
+	count(infracheck.referrers(input, b, config_type)) == 0
 	lib.has_unresolved(config_type)
 }

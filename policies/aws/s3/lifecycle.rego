@@ -53,14 +53,14 @@ unknown contains {"address": addr, "message": msg_unknown} if {
 }
 
 # One evaluation per bucket: {"verdict": "pass" | "fail" | "unknown", "messages"}.
-verdicts[b.address] := verdict(b, lib.referrers(b, lifecycle_type)) if {
+verdicts[b.address] := verdict(b, infracheck.referrers(input, b, lifecycle_type)) if {
 	some b in lib.resources("aws_s3_bucket")
 }
 
 # v4+: a separate configuration decides (it overrides the inline rules).
 verdict(b, configs) := {"verdict": "pass"} if {
 	some c in configs
-	some rule in lib.get_list(c.values, "rule")
+	some rule in infracheck.get_list(c.values, "rule")
 	object.get(rule, "status", null) == "Enabled"
 } else := {"verdict": "unknown"} if {
 	some c in configs
@@ -69,7 +69,7 @@ verdict(b, configs) := {"verdict": "pass"} if {
 	count(configs) > 0
 } else := {"verdict": "pass"} if {
 	# v3: inline lifecycle_rule blocks.
-	some rule in lib.get_list(b.values, "lifecycle_rule")
+	some rule in infracheck.get_list(b.values, "lifecycle_rule")
 	object.get(rule, "enabled", false) == true
 } else := {"verdict": "unknown"} if {
 	rules_unknown(b, "lifecycle_rule", "enabled")
@@ -84,6 +84,6 @@ rules_unknown(r, attr, _) if {
 }
 
 rules_unknown(r, attr, flag) if {
-	some i, _ in lib.get_list(r.values, attr)
+	some i, _ in infracheck.get_list(r.values, attr)
 	infracheck.is_unknown_at(r.unknown, sprintf("%s.%d.%s", [attr, i, flag]))
 }

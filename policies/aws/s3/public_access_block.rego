@@ -38,14 +38,14 @@ flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "res
 deny contains {"address": b.address, "message": sprintf("bucket has no %s", [pab_type])} if {
 	some b in lib.resources("aws_s3_bucket")
 	not protected(b)
-	count(lib.referrers(b, pab_type)) == 0
+	count(infracheck.referrers(input, b, pab_type)) == 0
 	not undecided(b)
 }
 
 deny contains {"address": b.address, "message": sprintf("public access block %s does not set %s to true", [p.address, concat(", ", off)])} if {
 	some b in lib.resources("aws_s3_bucket")
 	not protected(b)
-	some p in lib.referrers(b, pab_type)
+	some p in infracheck.referrers(input, b, pab_type)
 	off := false_flags(p)
 	count(off) > 0
 	not undecided(b)
@@ -78,7 +78,7 @@ maybe_all_true(p) if {
 }
 
 protected(b) if {
-	some p in lib.referrers(b, pab_type)
+	some p in infracheck.referrers(input, b, pab_type)
 	all_true(p)
 }
 
@@ -96,7 +96,7 @@ account_blocks(b) := [a |
 ]
 
 undecided(b) if {
-	some p in lib.referrers(b, pab_type)
+	some p in infracheck.referrers(input, b, pab_type)
 	maybe_all_true(p)
 }
 
@@ -106,6 +106,6 @@ undecided(b) if {
 }
 
 undecided(b) if {
-	count(lib.referrers(b, pab_type)) == 0
+	count(infracheck.referrers(input, b, pab_type)) == 0
 	lib.has_unresolved(pab_type)
 }

@@ -58,7 +58,7 @@ verdicts[b.address] := verdict(b, bucket_policies(b)) if {
 
 # The aws_s3_bucket_policy resources of bucket `b` (joined through `bucket`).
 bucket_policies(b) := [p |
-	some p in lib.referrers(b, policy_type)
+	some p in infracheck.referrers(input, b, policy_type)
 	b.address in lib.references(p, "bucket")
 ]
 

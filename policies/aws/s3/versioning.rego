@@ -46,7 +46,7 @@ unknown contains {"address": addr, "message": msg_unknown} if {
 }
 
 # One evaluation per bucket: {"verdict": "pass" | "fail" | "unknown", "messages"}.
-verdicts[b.address] := verdict(b, lib.referrers(b, versioning_type)) if {
+verdicts[b.address] := verdict(b, infracheck.referrers(input, b, versioning_type)) if {
 	some b in lib.resources("aws_s3_bucket")
 }
 

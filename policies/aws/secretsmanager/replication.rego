@@ -36,7 +36,7 @@ partner(s) := primary if s.region == secondary
 partner(s) := secondary if s.region != secondary
 
 replicated(s) if {
-	some i, rep in lib.list_value(s, "replica")
+	some i, rep in infracheck.list(s.values, "replica")
 	not infracheck.is_unknown(s.unknown, sprintf("replica.%d.region", [i]))
 	object.get(rep, "region", null) == partner(s)
 }
@@ -45,7 +45,7 @@ replicated(s) if {
 undecided(s) if s.unknown.replica
 
 undecided(s) if {
-	some i, _ in lib.list_value(s, "replica")
+	some i, _ in infracheck.list(s.values, "replica")
 	infracheck.is_unknown(s.unknown, sprintf("replica.%d.region", [i]))
 }
 

@@ -33,7 +33,7 @@ import data.lib.infracheck as lib
 rotation_type := "aws_secretsmanager_secret_rotation"
 
 rotations(s) := [r |
-	some r in lib.referrers(s, rotation_type)
+	some r in infracheck.referrers(input, s, rotation_type)
 	s.address in lib.references(r, "secret_id")
 ]
 
@@ -46,7 +46,7 @@ disabled(r) if {
 
 has_rules(r) if {
 	not infracheck.is_unknown(r.unknown, "rotation_rules")
-	count(lib.list_value(r, "rotation_rules")) > 0
+	count(infracheck.list(r.values, "rotation_rules")) > 0
 }
 
 rotating(s) if {

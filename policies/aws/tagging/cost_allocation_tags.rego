@@ -142,8 +142,8 @@ lacking_asgs := {g.address: {"missing": m, "absent": absent} |
 asg_tag(g, k) if lib.tag_value(g, k) != ""
 
 asg_tag(g, k) if {
-	some t in lib.referrers(g, "aws_autoscaling_group_tag")
-	some tag in lib.list_value(t, "tag")
+	some t in infracheck.referrers(input, g, "aws_autoscaling_group_tag")
+	some tag in infracheck.list(t.values, "tag")
 	object.get(tag, "key", null) == k
 	object.get(tag, "value", "") != ""
 }

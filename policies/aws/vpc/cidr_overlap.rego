@@ -62,7 +62,7 @@ blocks contains {"vpc": v.address, "cidr": c} if {
 
 blocks contains {"vpc": v.address, "cidr": c} if {
 	some v in vpcs
-	some a in lib.referrers(v, association_type)
+	some a in infracheck.referrers(input, v, association_type)
 	c := infracheck.get(a.values, "cidr_block", "")
 	valid(c)
 }
@@ -90,7 +90,7 @@ unknown contains {"address": v.address, "message": "the CIDR block is not known 
 
 unknown contains {"address": v.address, "message": sprintf("the CIDR block of %s is not known until apply", [a.address])} if {
 	some v in vpcs
-	some a in lib.referrers(v, association_type)
+	some a in infracheck.referrers(input, v, association_type)
 	infracheck.is_unknown(a.unknown, "cidr_block")
 }
 
@@ -102,7 +102,7 @@ undecided_vpcs contains v.address if {
 
 undecided_vpcs contains v.address if {
 	some v in vpcs
-	some a in lib.referrers(v, association_type)
+	some a in infracheck.referrers(input, v, association_type)
 	infracheck.is_unknown(a.unknown, "cidr_block")
 }
 

@@ -44,7 +44,7 @@ vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 # The aws_default_security_group of VPC `v`; one without vpc_id manages the
 # default VPC's group in its region.
 default_groups(v) := array.concat(
-	[g | some g in lib.referrers(v, dsg_type); lib.points_at(g, "vpc_id", v)],
+	[g | some g in infracheck.referrers(input, v, dsg_type); lib.points_at(g, "vpc_id", v)],
 	[g |
 		lib.default_vpc(v)
 		some g in lib.resources(dsg_type)
@@ -67,7 +67,7 @@ deny contains {"address": v.address, "message": sprintf("default security group 
 	some v in vpcs
 	some g in default_groups(v)
 	some kind in ["ingress", "egress"]
-	n := count(lib.get_list(g.values, kind))
+	n := count(infracheck.get_list(g.values, kind))
 	n > 0
 }
 
@@ -89,13 +89,13 @@ added_rules(v) := array.concat(
 	[r |
 		some g in default_groups(v)
 		some t in rule_types
-		some r in lib.referrers(g, t)
+		some r in infracheck.referrers(input, g, t)
 		g.address in infracheck.references_under(r, "security_group_id")
 	],
 	[r |
 		# security_group_id = aws_vpc.this.default_security_group_id
 		some t in rule_types
-		some r in lib.referrers(v, t)
+		some r in infracheck.referrers(input, v, t)
 		v.address in infracheck.references_under(r, "security_group_id")
 	],
 )

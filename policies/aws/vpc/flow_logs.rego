@@ -37,7 +37,7 @@ captured := {"REJECT", "ALL"}
 vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 
 vpc_flow_logs(v) := [f |
-	some f in lib.referrers(v, flow_log_type)
+	some f in infracheck.referrers(input, v, flow_log_type)
 	lib.points_at(f, "vpc_id", v)
 ]
 

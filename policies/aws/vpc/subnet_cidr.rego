@@ -55,7 +55,7 @@ subnet_cidr_unknown(s) if infracheck.is_unknown_at(s.unknown, "cidr_block")
 # Containment.
 
 vpc_associations(v) := [a |
-	some a in lib.referrers(v, association_type)
+	some a in infracheck.referrers(input, v, association_type)
 	lib.points_at(a, "vpc_id", v)
 ]
 

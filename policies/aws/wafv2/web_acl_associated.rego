@@ -54,7 +54,7 @@ unknown contains {"address": lb.address, "message": unknown_message(lb)} if {
 	undecided(lb)
 }
 
-associated(lb) if count(lib.referrers(lb, association_type)) > 0
+associated(lb) if count(infracheck.referrers(input, lb, association_type)) > 0
 
 lb_type(lb) := t if {
 	t := infracheck.get(lb.values, "load_balancer_type", "")

@@ -46,6 +46,6 @@ unknown contains {"address": acl.address, "message": sprintf("some %s could not 
 }
 
 logged(acl) if {
-	some c in lib.referrers(acl, logging_type)
+	some c in infracheck.referrers(input, acl, logging_type)
 	acl.address in lib.references(c, "resource_arn")
 }

@@ -202,6 +202,9 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         ("infracheck.computed_default", 3, joins::computed_default),
         ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
         ("infracheck.tags_lacking", 2, tags::tags_lacking),
+        ("infracheck.referrers", 3, joins::referrers),
+        ("infracheck.get_list", 2, joins::get_list),
+        ("infracheck.list", 2, joins::list),
     ] {
         engine.add_extension(name.to_string(), nargs, Box::new(f))?;
     }

@@ -74,3 +74,42 @@ pub fn tags_lacking(args: Vec<Value>) -> Result<Value> {
     m.insert(Value::from("absent"), Value::from(absent));
     Ok(Value::from(m))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lacking(r: &str) -> Value {
+        let keys = Value::from_json_str(r#"["Owner", "Env", "Cost"]"#).unwrap();
+        tags_lacking(vec![Value::from_json_str(r).unwrap(), keys]).unwrap()
+    }
+
+    #[test]
+    fn tags_come_from_tags_all_or_tags_and_may_appear_when_unknown() {
+        assert_eq!(
+            lacking(
+                r#"{"values": {"tags": {"Owner": "a"}, "tags_all": {"Env": "b", "Cost": "c"}}}"#
+            ),
+            Value::Null
+        );
+        assert_eq!(
+            lacking(
+                r#"{"values": {"tags": {"Owner": "", "Env": "b", "Cost": "c"}}, "unknown": {}}"#
+            ),
+            Value::from_json_str(r#"{"missing": ["Owner"], "absent": ["Owner"]}"#).unwrap(),
+            "an empty value is missing"
+        );
+        assert_eq!(
+            lacking(r#"{"values": {"tags": {"Env": "b"}}, "unknown": {"tags_all": true}}"#),
+            Value::from_json_str(r#"{"missing": ["Owner", "Cost"], "absent": []}"#).unwrap(),
+            "tags_all unknown as a whole may bring every tag"
+        );
+        assert_eq!(
+            lacking(r#"{"values": {}, "unknown": {"tags.Owner": true}}"#),
+            Value::from_json_str(
+                r#"{"missing": ["Owner", "Env", "Cost"], "absent": ["Env", "Cost"]}"#
+            )
+            .unwrap()
+        );
+    }
+}
