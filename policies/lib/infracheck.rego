@@ -162,6 +162,18 @@ ingress_only_port(e, port) if {
 	e.to_port <= port
 }
 
+# Whether the only port ingress rule `e` admits is `port`: "yes", "maybe" (its
+# protocol or ports are not known until apply) or "no"; one call for
+# ingress_only_port and ingress_may_be_only_port together.
+ingress_only_port_status(e, port) := "yes" if {
+	ingress_only_port(e, port)
+} else := "maybe" if {
+	e.protocol_unknown
+} else := "maybe" if {
+	e.ports_unknown
+	e.proto in _port_protocols
+} else := "no"
+
 # True when ingress rule `e` admits only `port`, or its protocol or ports are unknown
 # so it may.
 ingress_may_be_only_port(e, port) if ingress_only_port(e, port)
@@ -683,10 +695,7 @@ default_vpc(v) if object.get(v.values, "default", false) == true
 vpcs_of(s) := single_referenced(s, "vpc_id", {"aws_vpc", "aws_default_vpc"})
 
 # The subnets of VPC `v`.
-vpc_subnets(v) := [s |
-	some s in referrers(v, "aws_subnet")
-	points_at(s, "vpc_id", v)
-]
+vpc_subnets(v) := infracheck.referrers_pointing(input, v, "aws_subnet", "vpc_id")
 
 # The availability zone of subnet `s`: its availability_zone, or its
 # availability_zone_id when only that is known; undefined when neither is known.

@@ -31,20 +31,31 @@ import data.lib.infracheck as lib
 
 # The rules open to the internet, with the load-balancer exception worked out
 # once (function calls cost in regorus).
-open_rules := [{"e": e, "excepted": excepted(e), "maybe_excepted": maybe_excepted(e)} |
+open_rules := [{"e": e, "exception": exception(e, statuses)} |
 	some e in lib.sg_ingress_rules
 	open(e)
+	statuses := {lib.ingress_only_port_status(e, p) | some p in public_ports}
 ]
+
+# "yes": the load-balancer exception applies; "maybe": it may once unknown values
+# are known; "no". `statuses`: whether the rule admits only a public port, per port.
+exception(e, statuses) := "yes" if {
+	"yes" in statuses
+	lb_group(e)
+} else := "maybe" if {
+	some s in ["yes", "maybe"]
+	s in statuses
+	maybe_lb_group(e)
+} else := "no"
 
 deny contains {"address": o.e.address, "message": message(o.e)} if {
 	some o in open_rules
-	not o.maybe_excepted
+	o.exception == "no"
 }
 
 unknown contains {"address": o.e.address, "message": "the rule is open to the internet; whether it is a load balancer's group on its public ports is not known until apply"} if {
 	some o in open_rules
-	o.maybe_excepted
-	not o.excepted
+	o.exception == "maybe"
 }
 
 unknown contains {"address": e.address, "message": sprintf("the sources of %s are not known until apply", [e.text])} if {
@@ -65,13 +76,6 @@ excepted(e) := true if {
 	lb_group(e)
 	some p in public_ports
 	lib.ingress_only_port(e, p)
-} else := false
-
-# The same, counting what is not known until apply as possible.
-maybe_excepted(e) := true if {
-	maybe_lb_group(e)
-	some p in public_ports
-	lib.ingress_may_be_only_port(e, p)
 } else := false
 
 lb_group(e) if {

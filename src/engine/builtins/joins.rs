@@ -122,6 +122,26 @@ pub fn referrers(args: Vec<Value>) -> Result<Value> {
     Ok(Value::from(found.into_iter().cloned().collect::<Vec<_>>()))
 }
 
+/// `infracheck.referrers_pointing(input, r, t, path)`: the resources of type `t`
+/// that refer to `r` through the single-valued attribute `path` (`lib.vpc_subnets`:
+/// the subnets whose vpc_id is VPC `r`).
+pub fn referrers_pointing(args: Vec<Value>) -> Result<Value> {
+    let [input, r, t, path] = args.as_slice() else {
+        return Err(anyhow!("infracheck.referrers_pointing takes 4 arguments"));
+    };
+    let t = path_arg("infracheck.referrers_pointing", t)?;
+    let path = path_arg("infracheck.referrers_pointing", path)?;
+    let input = Input::new(input);
+    Ok(Value::from(
+        input
+            .referrers(r, t)
+            .into_iter()
+            .filter(|x| input.points_at(x, path, r))
+            .cloned()
+            .collect::<Vec<_>>(),
+    ))
+}
+
 /// `infracheck.get_list(o, key)`: the list at `key` (a key, or a path as an array of
 /// keys) of object `o`, or [] when `o` is not an object or the value is absent,
 /// null or not a list (`lib.get_list`).

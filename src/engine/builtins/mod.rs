@@ -203,6 +203,11 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
         ("infracheck.tags_lacking", 2, tags::tags_lacking),
         ("infracheck.referrers", 3, joins::referrers),
+        (
+            "infracheck.referrers_pointing",
+            4,
+            joins::referrers_pointing,
+        ),
         ("infracheck.get_list", 2, joins::get_list),
         ("infracheck.list", 2, joins::list),
     ] {
