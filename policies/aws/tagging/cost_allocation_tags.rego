@@ -127,24 +127,20 @@ lacking := {r.address: x |
 	x != null
 }
 
-lacking_asgs := {g.address: {"missing": m, "absent": absent} |
+# Auto Scaling groups: tag blocks, tags / tags_all (live data), or
+# aws_autoscaling_group_tag resources (their keys are passed in), with the
+# semantics of lib.tag_value / lib.tag_unknown (infracheck.asg_tags_lacking).
+lacking_asgs := {g.address: x |
 	some g in lib.resources("aws_autoscaling_group")
-	m := [k |
-		some k in required
-		not asg_tag(g, k)
-	]
-	count(m) > 0
-	absent := [k | some k in m; not lib.tag_unknown(g, k)]
+	x := infracheck.asg_tags_lacking(g, required, tag_resource_keys(g))
+	x != null
 }
 
-# Auto Scaling groups: tag blocks, tags / tags_all (live data), or
-# aws_autoscaling_group_tag resources.
-asg_tag(g, k) if lib.tag_value(g, k) != ""
-
-asg_tag(g, k) if {
+# The keys that aws_autoscaling_group_tag resources set on group `g`.
+tag_resource_keys(g) := {k |
 	some t in infracheck.referrers(input, g, "aws_autoscaling_group_tag")
 	some tag in infracheck.list(t.values, "tag")
-	object.get(tag, "key", null) == k
+	k := object.get(tag, "key", null)
 	object.get(tag, "value", "") != ""
 }
 

@@ -202,6 +202,7 @@ pub fn register(engine: &mut Engine) -> Result<()> {
         ("infracheck.computed_default", 3, joins::computed_default),
         ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
         ("infracheck.tags_lacking", 2, tags::tags_lacking),
+        ("infracheck.asg_tags_lacking", 3, tags::asg_tags_lacking),
         ("infracheck.referrers", 3, joins::referrers),
         (
             "infracheck.referrers_pointing",

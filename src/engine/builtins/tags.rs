@@ -27,23 +27,7 @@ pub fn tags_lacking(args: Vec<Value>) -> Result<Value> {
     let [r, keys] = args.as_slice() else {
         return Err(anyhow!("infracheck.tags_lacking takes 2 arguments"));
     };
-    let keys: Vec<&str> = match keys {
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|k| k.as_string().ok())
-            .map(|k| k.as_ref())
-            .collect(),
-        Value::Set(s) => s
-            .iter()
-            .filter_map(|k| k.as_string().ok())
-            .map(|k| k.as_ref())
-            .collect(),
-        _ => {
-            return Err(anyhow!(
-                "infracheck.tags_lacking: keys must be a list of strings"
-            ))
-        }
-    };
+    let keys = key_list(keys)?;
     let values = field(r, "values").unwrap_or(&Value::Null);
     let missing: Vec<&str> = keys
         .into_iter()
@@ -73,6 +57,100 @@ pub fn tags_lacking(args: Vec<Value>) -> Result<Value> {
     );
     m.insert(Value::from("absent"), Value::from(absent));
     Ok(Value::from(m))
+}
+
+/// The tag blocks (`tag`, Auto Scaling groups) of `values`.
+fn tag_blocks(values: &Value) -> &[Value] {
+    super::input_view::elements(field(values, "tag"))
+}
+
+/// `lib.tag_value`: the known value of tag `key`, from `tags`, else `tags_all`,
+/// else a `tag` block.
+fn tag_value<'v>(values: &'v Value, key: &str) -> Option<&'v str> {
+    let string = |v: Option<&'v Value>| match v {
+        Some(Value::String(s)) => Some(s.as_ref()),
+        _ => None,
+    };
+    string(field(values, "tags").and_then(|m| field(m, key)))
+        .or_else(|| string(field(values, "tags_all").and_then(|m| field(m, key))))
+        .or_else(|| {
+            tag_blocks(values)
+                .iter()
+                .filter(|t| matches!(field(t, "key"), Some(Value::String(k)) if k.as_ref() == key))
+                .find_map(|t| string(field(t, "value")))
+        })
+}
+
+/// `lib.tag_unknown` without its first condition: tag `key` may be set once the
+/// values that are unknown until apply are known.
+fn tag_may_be_set(r: &Value, values: &Value, key: &str) -> bool {
+    let blocks = tag_blocks(values);
+    unknown_key(r, &format!("tags.{key}"))
+        || unknown_key(r, &format!("tags_all.{key}"))
+        || unknown_key(r, "tags_all")
+        || (unknown_key(r, "tags") && !matches!(field(values, "tags_all"), Some(Value::Object(_))))
+        || unknown_key(r, "tag")
+        || (0..blocks.len()).any(|i| unknown_key(r, &format!("tag.{i}.key")))
+        || blocks.iter().enumerate().any(|(i, t)| {
+            matches!(field(t, "key"), Some(Value::String(k)) if k.as_ref() == key)
+                && unknown_key(r, &format!("tag.{i}.value"))
+        })
+}
+
+/// `infracheck.asg_tags_lacking(g, keys, provided)`: as `tags_lacking`, for an Auto
+/// Scaling group, whose tags are `tag` blocks (or `tags` / `tags_all` in live data);
+/// `provided` are the keys that aws_autoscaling_group_tag resources set. A key is
+/// missing without a non-empty value (lib.tag_value), and absent when it cannot
+/// appear after apply (not lib.tag_unknown).
+pub fn asg_tags_lacking(args: Vec<Value>) -> Result<Value> {
+    let [g, keys, provided] = args.as_slice() else {
+        return Err(anyhow!("infracheck.asg_tags_lacking takes 3 arguments"));
+    };
+    let values = field(g, "values").unwrap_or(&Value::Null);
+    let provided = |k: &str| match provided {
+        Value::Set(s) => s.contains(&Value::from(k)),
+        Value::Array(a) => a.contains(&Value::from(k)),
+        _ => false,
+    };
+    let mut missing = Vec::new();
+    let mut absent = Vec::new();
+    for k in key_list(keys)? {
+        let value = tag_value(values, k);
+        if value.is_some_and(|v| !v.is_empty()) || provided(k) {
+            continue;
+        }
+        missing.push(Value::from(k));
+        if value.is_some() || !tag_may_be_set(g, values, k) {
+            absent.push(Value::from(k));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(Value::Null);
+    }
+    let mut m = std::collections::BTreeMap::new();
+    m.insert(Value::from("missing"), Value::from(missing));
+    m.insert(Value::from("absent"), Value::from(absent));
+    Ok(Value::from(m))
+}
+
+fn key_list(keys: &Value) -> Result<Vec<&str>> {
+    Ok(match keys {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|k| k.as_string().ok())
+            .map(|k| k.as_ref())
+            .collect(),
+        Value::Set(s) => s
+            .iter()
+            .filter_map(|k| k.as_string().ok())
+            .map(|k| k.as_ref())
+            .collect(),
+        _ => {
+            return Err(anyhow!(
+                "infracheck: the tag keys must be a list of strings"
+            ))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -110,6 +188,45 @@ mod tests {
                 r#"{"missing": ["Owner", "Env", "Cost"], "absent": ["Env", "Cost"]}"#
             )
             .unwrap()
+        );
+    }
+
+    #[test]
+    fn group_tags_come_from_blocks_tags_or_tag_resources() {
+        let g = |r: &str, provided: &str| {
+            let keys = Value::from_json_str(r#"["Owner", "Env"]"#).unwrap();
+            asg_tags_lacking(vec![
+                Value::from_json_str(r).unwrap(),
+                keys,
+                Value::from_json_str(provided).unwrap(),
+            ])
+            .unwrap()
+        };
+        let blocks = r#"{"values": {"tag": [{"key": "Owner", "value": "a"}]}, "unknown": {}}"#;
+        assert_eq!(
+            g(blocks, r#"["Env"]"#),
+            Value::Null,
+            "a block and a tag resource"
+        );
+        assert_eq!(
+            g(blocks, "[]"),
+            Value::from_json_str(r#"{"missing": ["Env"], "absent": ["Env"]}"#).unwrap()
+        );
+        assert_eq!(
+            g(
+                r#"{"values": {"tag": [{"key": "Env"}]}, "unknown": {"tag.0.value": true}}"#,
+                "[]"
+            ),
+            Value::from_json_str(r#"{"missing": ["Owner", "Env"], "absent": ["Owner"]}"#).unwrap(),
+            "a block whose value is unknown may still set its tag"
+        );
+        assert_eq!(
+            g(
+                r#"{"values": {"tags": {"Owner": "", "Env": "b"}}, "unknown": {"tags_all": true}}"#,
+                "[]"
+            ),
+            Value::from_json_str(r#"{"missing": ["Owner"], "absent": ["Owner"]}"#).unwrap(),
+            "a known empty value is absent even when more may come"
         );
     }
 }
