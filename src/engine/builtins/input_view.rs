@@ -149,10 +149,10 @@ pub fn references_under<'v>(r: &'v Value, path: &str) -> Vec<&'v str> {
     out
 }
 
-/// Whether `path` or one of its ancestors is unknown until apply
-/// (`lib.unknown_value`, `infracheck.is_unknown_at`).
-pub fn unknown_at(r: &Value, path: &str) -> bool {
-    let Some(Value::Object(unknown)) = field(r, "unknown") else {
+/// Whether `path` or one of its ancestors is a key of `unknown` (a resource's
+/// `unknown` object: dotted paths, "." for the whole resource).
+pub fn unknown_at_in(unknown: &Value, path: &str) -> bool {
+    let Value::Object(unknown) = unknown else {
         return false;
     };
     if unknown.is_empty() {
@@ -171,10 +171,9 @@ pub fn unknown_at(r: &Value, path: &str) -> bool {
     false
 }
 
-/// Whether `path`, an ancestor or a descendant is unknown until apply
-/// (`lib.unknown`, `infracheck.is_unknown`).
-pub fn unknown_around(r: &Value, path: &str) -> bool {
-    let Some(Value::Object(unknown)) = field(r, "unknown") else {
+/// Whether `path`, an ancestor or a descendant is a key of `unknown`.
+pub fn unknown_around_in(unknown: &Value, path: &str) -> bool {
+    let Value::Object(unknown) = unknown else {
         return false;
     };
     unknown.keys().any(|k| {
@@ -185,6 +184,18 @@ pub fn unknown_around(r: &Value, path: &str) -> bool {
             || (path.starts_with(u) && path.as_bytes().get(u.len()) == Some(&b'.'))
             || (u.starts_with(path) && u.as_bytes().get(path.len()) == Some(&b'.'))
     })
+}
+
+/// Whether `path` or one of its ancestors is unknown until apply
+/// (`lib.unknown_value`, `infracheck.is_unknown_at`).
+pub fn unknown_at(r: &Value, path: &str) -> bool {
+    field(r, "unknown").is_some_and(|u| unknown_at_in(u, path))
+}
+
+/// Whether `path`, an ancestor or a descendant is unknown until apply
+/// (`lib.unknown`, `infracheck.is_unknown`).
+pub fn unknown_around(r: &Value, path: &str) -> bool {
+    field(r, "unknown").is_some_and(|u| unknown_around_in(u, path))
 }
 
 /// Whether the `unknown` object of `r` has exactly the key `path` (`r.unknown[path]`).

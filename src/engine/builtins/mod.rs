@@ -125,19 +125,7 @@ fn is_unknown(args: Vec<Value>) -> Result<Value> {
     let path = path
         .as_string()
         .map_err(|_| anyhow!("infracheck.is_unknown: the path must be a string"))?;
-    let Value::Object(unknown) = unknown else {
-        return Ok(Value::from(false));
-    };
-    let path: &str = path;
-    let found = unknown.keys().any(|k| {
-        let Value::String(u) = k else { return false };
-        let u: &str = u;
-        u == "."
-            || u == path
-            || (path.starts_with(u) && path.as_bytes().get(u.len()) == Some(&b'.'))
-            || (u.starts_with(path) && u.as_bytes().get(path.len()) == Some(&b'.'))
-    });
-    Ok(Value::from(found))
+    Ok(Value::from(input_view::unknown_around_in(unknown, path)))
 }
 
 /// `infracheck.is_unknown_at(unknown, path)`: whether the value at `path` or one of
@@ -149,87 +137,55 @@ fn is_unknown_at(args: Vec<Value>) -> Result<Value> {
     let path = path
         .as_string()
         .map_err(|_| anyhow!("infracheck.is_unknown_at: the path must be a string"))?;
-    let Value::Object(unknown) = unknown else {
-        return Ok(Value::from(false));
-    };
-    if unknown.is_empty() {
-        return Ok(Value::from(false));
-    }
-    let path: &str = path;
-    let mut found =
-        unknown.contains_key(&Value::from(".")) || unknown.contains_key(&Value::from(path));
-    let mut end = path.len();
-    while !found {
-        let Some(dot) = path[..end].rfind('.') else {
-            break;
-        };
-        found = unknown.contains_key(&Value::from(&path[..dot]));
-        end = dot;
-    }
-    Ok(Value::from(found))
+    Ok(Value::from(input_view::unknown_at_in(unknown, path)))
 }
 
-pub fn register(engine: &mut Engine) -> Result<()> {
-    engine.add_extension(
-        "net.cidr_intersects".to_string(),
+/// A builtin: its name in Rego, its number of arguments and its function.
+type Builtin = (&'static str, u8, fn(Vec<Value>) -> Result<Value>);
+
+const BUILTINS: &[Builtin] = &[
+    ("net.cidr_intersects", 2, cidr_intersects),
+    ("infracheck.cidr_overlaps", 1, cidr_overlaps),
+    ("infracheck.get", 3, get),
+    ("infracheck.is_unknown", 2, is_unknown),
+    ("infracheck.is_unknown_at", 2, is_unknown_at),
+    ("infracheck.references_under", 2, joins::references_under_fn),
+    ("infracheck.single_referenced", 4, joins::single_referenced),
+    ("infracheck.points_at", 4, joins::points_at),
+    (
+        "infracheck.unresolved_resource",
         2,
-        Box::new(cidr_intersects),
-    )?;
-    engine.add_extension(
-        "infracheck.cidr_overlaps".to_string(),
+        joins::unresolved_resource,
+    ),
+    ("infracheck.computed_default", 3, joins::computed_default),
+    ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
+    ("infracheck.referrers", 3, joins::referrers),
+    (
+        "infracheck.referrers_pointing",
+        4,
+        joins::referrers_pointing,
+    ),
+    ("infracheck.get_list", 2, joins::get_list),
+    ("infracheck.list", 2, joins::list),
+    (
+        "infracheck.subnet_routing",
         1,
-        Box::new(cidr_overlaps),
-    )?;
-    engine.add_extension("infracheck.get".to_string(), 3, Box::new(get))?;
-    engine.add_extension(
-        "infracheck.subnet_routing".to_string(),
+        subnet_routing::subnet_routing,
+    ),
+    (
+        "infracheck.sg_ingress_rules",
         1,
-        Box::new(subnet_routing::subnet_routing),
-    )?;
-    for (name, nargs, f) in [
-        (
-            "infracheck.references_under",
-            2,
-            joins::references_under_fn as fn(Vec<Value>) -> Result<Value>,
-        ),
-        ("infracheck.single_referenced", 4, joins::single_referenced),
-        ("infracheck.points_at", 4, joins::points_at),
-        (
-            "infracheck.unresolved_resource",
-            2,
-            joins::unresolved_resource,
-        ),
-        ("infracheck.computed_default", 3, joins::computed_default),
-        ("infracheck.unknown_shallow", 2, joins::unknown_shallow),
-        ("infracheck.tags_lacking", 2, tags::tags_lacking),
-        ("infracheck.asg_tags_lacking", 3, tags::asg_tags_lacking),
-        ("infracheck.referrers", 3, joins::referrers),
-        (
-            "infracheck.referrers_pointing",
-            4,
-            joins::referrers_pointing,
-        ),
-        ("infracheck.get_list", 2, joins::get_list),
-        ("infracheck.list", 2, joins::list),
-    ] {
+        sg_ingress::sg_ingress_rules,
+    ),
+    ("infracheck.wafv2_summary", 1, wafv2::wafv2_summary),
+    ("infracheck.tags_lacking", 2, tags::tags_lacking),
+    ("infracheck.asg_tags_lacking", 3, tags::asg_tags_lacking),
+];
+
+pub fn register(engine: &mut Engine) -> Result<()> {
+    for &(name, nargs, f) in BUILTINS {
         engine.add_extension(name.to_string(), nargs, Box::new(f))?;
     }
-    engine.add_extension(
-        "infracheck.wafv2_summary".to_string(),
-        1,
-        Box::new(wafv2::wafv2_summary),
-    )?;
-    engine.add_extension(
-        "infracheck.sg_ingress_rules".to_string(),
-        1,
-        Box::new(sg_ingress::sg_ingress_rules),
-    )?;
-    engine.add_extension("infracheck.is_unknown".to_string(), 2, Box::new(is_unknown))?;
-    engine.add_extension(
-        "infracheck.is_unknown_at".to_string(),
-        2,
-        Box::new(is_unknown_at),
-    )?;
     Ok(())
 }
 
