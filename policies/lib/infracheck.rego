@@ -120,28 +120,15 @@ _port_protocols := {"tcp", "udp"}
 ingress_all_ports(e) if e.all_ports
 
 # True when ingress rule `e` admits traffic to `port`.
-ingress_covers_port(e, _) if e.all_ports
-
-ingress_covers_port(e, port) if {
-	e.port_range_known
-	e.from_port <= port
-	port <= e.to_port
-}
+ingress_covers_port(e, port) if ingress_port_status(e, port) == "yes"
 
 # True when ingress rule `e` admits traffic to `port`, or its protocol or ports are
 # unknown so it may.
-ingress_may_cover_port(e, port) if ingress_covers_port(e, port)
-
-ingress_may_cover_port(e, _) if e.protocol_unknown
-
-ingress_may_cover_port(e, _) if {
-	e.ports_unknown
-	e.proto in _port_protocols
-}
+ingress_may_cover_port(e, port) if ingress_port_status(e, port) in {"yes", "maybe"}
 
 # Whether ingress rule `e` admits traffic to `port`: "yes", "maybe" (its protocol
-# or ports are not known until apply) or "no". One call where ingress_covers_port
-# and ingress_may_cover_port together take several.
+# or ports are not known until apply) or "no"; ingress_covers_port and
+# ingress_may_cover_port read it. A rule asking both calls this once.
 ingress_port_status(e, port) := "yes" if {
 	e.all_ports
 } else := "yes" if {
@@ -163,8 +150,8 @@ ingress_only_port(e, port) if {
 }
 
 # Whether the only port ingress rule `e` admits is `port`: "yes", "maybe" (its
-# protocol or ports are not known until apply) or "no"; one call for
-# ingress_only_port and ingress_may_be_only_port together.
+# protocol or ports are not known until apply) or "no"; ingress_may_be_only_port
+# reads it.
 ingress_only_port_status(e, port) := "yes" if {
 	ingress_only_port(e, port)
 } else := "maybe" if {
@@ -176,14 +163,7 @@ ingress_only_port_status(e, port) := "yes" if {
 
 # True when ingress rule `e` admits only `port`, or its protocol or ports are unknown
 # so it may.
-ingress_may_be_only_port(e, port) if ingress_only_port(e, port)
-
-ingress_may_be_only_port(e, _) if e.protocol_unknown
-
-ingress_may_be_only_port(e, _) if {
-	e.ports_unknown
-	e.proto in _port_protocols
-}
+ingress_may_be_only_port(e, port) if ingress_only_port_status(e, port) in {"yes", "maybe"}
 
 # The ports of ingress rule `e`, for messages: "all ports", "tcp port 22",
 # "tcp ports 0-1024", "icmp", "unknown ports".

@@ -97,19 +97,13 @@ pub fn unknown_shallow(args: Vec<Value>) -> Result<Value> {
     let value = field(r, "values").and_then(|v| lookup(v, path));
     let found = match value {
         Some(Value::Array(a)) => (0..a.len()).any(|i| unknown_key(r, &format!("{path}.{i}"))),
-        Some(Value::Object(o)) => o
-            .keys()
-            .any(|k| str_field_key(k).is_some_and(|k| unknown_key(r, &format!("{path}.{k}")))),
+        Some(Value::Object(o)) => o.keys().any(|k| {
+            k.as_string()
+                .is_ok_and(|k| unknown_key(r, &format!("{path}.{k}")))
+        }),
         _ => false,
     };
     Ok(Value::from(found))
-}
-
-fn str_field_key(k: &Value) -> Option<&str> {
-    match k {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
 }
 
 /// `infracheck.referrers(input, r, t)`: the resources of type `t` that refer to `r`.

@@ -258,7 +258,7 @@ impl<'v> Routing<'v> {
             })
     }
 
-    /// {"route_tables": [addresses], "undecided": bool} of subnet `s`.
+    /// The route tables subnet `s` uses, and whether they are not all known.
     fn subnet_tables(&self, s: &Value, orphans: bool) -> (Vec<&'v Value>, bool) {
         let assocs: Vec<&'v Value> = self
             .input
