@@ -101,6 +101,26 @@ fn bad_plans_exit_2_with_a_one_line_error() {
         "{}",
         stderr(&o)
     );
+    // Each resource change is read on its own; the error still gives the file's
+    // line and column, on the change's first line and on a later one.
+    let f = write(
+        d,
+        "badchange.json",
+        "{\"format_version\": \"1.2\",\n \"resource_changes\": [\n  {\"address\": \"a.b\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": 5, \"change\": {\"actions\": [\"create\"]}}\n]}\n",
+    );
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: invalid type: integer `5`, expected a string (line 3, column 74)"),
+    );
+    let f = write(
+        d,
+        "missingname.json",
+        "{\"format_version\": \"1.2\", \"resource_changes\": [{\"address\": \"a.c\",\n \"mode\": \"managed\", \"type\": \"aws_s3_bucket\",\n \"change\": {\"actions\": [\"create\"]}}]}\n",
+    );
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: missing field `name` (line 3, column 35)"),
+    );
     let missing = d.join("missing.json").display().to_string();
     assert_input_error(
         &["plan", &missing],

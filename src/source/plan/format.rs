@@ -13,8 +13,9 @@ pub struct PlanDoc<'a> {
     pub format_version: Option<String>,
     #[serde(borrow, default)]
     pub planned_values: Option<&'a RawValue>,
+    /// Each change is read on its own (see `parse_plan`), on several threads.
     #[serde(borrow, default)]
-    pub resource_changes: Option<Vec<ResourceChange<'a>>>,
+    pub resource_changes: Option<Vec<&'a RawValue>>,
     #[serde(default)]
     pub configuration: Option<serde_json::Value>,
     #[serde(default)]

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use self::config::ConfigResolver;
-use self::format::{PlanDoc, PlannedModule, PlannedValues};
+use serde_json::value::RawValue;
+
+use self::format::{PlanDoc, PlannedModule, PlannedValues, ResourceChange};
 use super::LoadError;
 use crate::model::{Action, InstanceKey, Mode, ModulePath, Resource, Scan};
 
@@ -66,60 +68,7 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
 
     let mut all: Vec<Resource> = Vec::new();
     if let Some(changes) = doc.resource_changes {
-        for rc in changes {
-            // Deposed objects are old instances on their way out.
-            if rc.deposed.is_some() {
-                continue;
-            }
-            let Some(action) = action_of(&rc.change.actions) else {
-                continue; // delete or forget: it will not exist
-            };
-            let mode = if rc.mode == "data" {
-                Mode::Data
-            } else {
-                Mode::Managed
-            };
-            let module = rc
-                .module_address
-                .as_deref()
-                .and_then(ModulePath::parse)
-                .unwrap_or_default();
-            let mut values = rc
-                .change
-                .after
-                .map(|v| v.0)
-                .unwrap_or_else(regorus::Value::new_object);
-            if matches!(values, regorus::Value::Null) {
-                values = regorus::Value::new_object();
-            }
-            if let Some(raw) = rc.change.after_sensitive {
-                let mask: Json =
-                    serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
-                values::redact(&mut values, &mask);
-            }
-            let mut unknown = Vec::new();
-            if let Some(raw) = rc.change.after_unknown {
-                let u: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
-                values::unknown_paths(&u, &mut String::new(), &mut unknown);
-            }
-            all.push(Resource {
-                address: rc.address,
-                mode,
-                kind: rc.kind,
-                name: rc.name,
-                module,
-                index: rc.index.as_ref().and_then(InstanceKey::from_json),
-                provider: rc.provider_name.unwrap_or_default(),
-                region: None,
-                account: None,
-                action: Some(action),
-                values,
-                unknown,
-                references: BTreeMap::new(),
-                unresolved: Vec::new(),
-                location: None,
-            });
-        }
+        all = resources_of_changes(&changes, text, path)?;
     } else if let Some(raw) = doc.planned_values {
         let pv: PlannedValues = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
         if let Some(root) = pv.root_module {
@@ -185,6 +134,144 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
     };
     crate::model::index::add_value_references(&mut scan);
     Ok(scan)
+}
+
+/// The resources of a plan's resource changes, in order. A large plan's changes are
+/// read on several threads: turning their values into regorus values is most of
+/// the time a plan takes to load.
+fn resources_of_changes(
+    changes: &[&RawValue],
+    text: &str,
+    path: &Path,
+) -> Result<Vec<Resource>, LoadError> {
+    const MIN_PER_THREAD: usize = 500;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+        .min(changes.len().div_ceil(MIN_PER_THREAD))
+        .max(1);
+    let read_part = |part: &[&RawValue]| -> Result<Vec<Resource>, LoadError> {
+        let _shared_strings = crate::model::json::InternScope::new();
+        let mut out = Vec::with_capacity(part.len());
+        for raw in part {
+            if let Some(r) = resource_of_change(raw, text, path)? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    };
+    if threads == 1 {
+        return read_part(changes);
+    }
+    let parts: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = changes
+            .chunks(changes.len().div_ceil(threads))
+            .map(|part| s.spawn(move || read_part(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(changes.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
+}
+
+/// The resource of one change; `None` for one that will not exist after apply.
+fn resource_of_change(
+    raw: &RawValue,
+    text: &str,
+    path: &Path,
+) -> Result<Option<Resource>, LoadError> {
+    let rc: ResourceChange =
+        serde_json::from_str(raw.get()).map_err(|e| json_error_within(path, e, text, raw))?;
+    // Deposed objects are old instances on their way out.
+    if rc.deposed.is_some() {
+        return Ok(None);
+    }
+    let Some(action) = action_of(&rc.change.actions) else {
+        return Ok(None); // delete or forget: it will not exist
+    };
+    let mode = if rc.mode == "data" {
+        Mode::Data
+    } else {
+        Mode::Managed
+    };
+    let module = rc
+        .module_address
+        .as_deref()
+        .and_then(ModulePath::parse)
+        .unwrap_or_default();
+    let mut values = rc
+        .change
+        .after
+        .map(|v| v.0)
+        .unwrap_or_else(regorus::Value::new_object);
+    if matches!(values, regorus::Value::Null) {
+        values = regorus::Value::new_object();
+    }
+    if let Some(raw) = rc.change.after_sensitive {
+        let mask: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+        values::redact(&mut values, &mask);
+    }
+    let mut unknown = Vec::new();
+    if let Some(raw) = rc.change.after_unknown {
+        let u: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
+        values::unknown_paths(&u, &mut String::new(), &mut unknown);
+    }
+    Ok(Some(Resource {
+        address: rc.address,
+        mode,
+        kind: rc.kind,
+        name: rc.name,
+        module,
+        index: rc.index.as_ref().and_then(InstanceKey::from_json),
+        provider: rc.provider_name.unwrap_or_default(),
+        region: None,
+        account: None,
+        action: Some(action),
+        values,
+        unknown,
+        references: BTreeMap::new(),
+        unresolved: Vec::new(),
+        location: None,
+    }))
+}
+
+/// [`json_error`] for an error in `part`, a slice of `text`: its line and column
+/// are made the file's.
+fn json_error_within(path: &Path, e: serde_json::Error, text: &str, part: &RawValue) -> LoadError {
+    let offset = (part.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = &text[..offset.min(text.len())];
+    let start_line = before.matches('\n').count() + 1;
+    let start_column = offset - before.rfind('\n').map_or(0, |i| i + 1);
+    let (line, column) = if e.line() == 1 {
+        (start_line, start_column + e.column())
+    } else {
+        (start_line + e.line() - 1, e.column())
+    };
+    match json_error(path, e) {
+        LoadError::NotAPlan { path, reason } => LoadError::NotAPlan {
+            path,
+            reason: format!(
+                "{} (line {line}, column {column})",
+                reason
+                    .rsplit_once(" (line ")
+                    .map_or(reason.as_str(), |(r, _)| r)
+            ),
+        },
+        LoadError::Json { path, message, .. } => LoadError::Json {
+            path,
+            line,
+            column,
+            message,
+        },
+        other => other,
+    }
 }
 
 fn json_error(path: &Path, e: serde_json::Error) -> LoadError {
