@@ -12,6 +12,7 @@ pub mod engine;
 pub mod findings;
 pub mod frameworks;
 pub mod model;
+pub mod parallel;
 pub mod publish;
 pub mod report;
 pub mod run;

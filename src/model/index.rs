@@ -184,8 +184,11 @@ pub fn build_input(scan: &Scan) -> Value {
     let mut referrers: BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
     let mut unresolved: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
 
-    for r in &scan.resources {
-        let v = resource_value(r);
+    // The resources' values are built on all cores; the indexes over them here.
+    let values = crate::parallel::map_chunks(&scan.resources, 1000, |chunk| {
+        chunk.iter().map(resource_value).collect::<Vec<_>>()
+    });
+    for (r, v) in scan.resources.iter().zip(values.into_iter().flatten()) {
         resources.insert(s(&r.address), v.clone());
         by_type.entry(&r.kind).or_default().push(v);
         for targets in r.references.values() {

@@ -144,14 +144,7 @@ fn resources_of_changes(
     text: &str,
     path: &Path,
 ) -> Result<Vec<Resource>, LoadError> {
-    const MIN_PER_THREAD: usize = 500;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4)
-        .min(changes.len().div_ceil(MIN_PER_THREAD))
-        .max(1);
-    let read_part = |part: &[&RawValue]| -> Result<Vec<Resource>, LoadError> {
+    let parts = crate::parallel::map_chunks(changes, 500, |part| {
         let _shared_strings = crate::model::json::InternScope::new();
         let mut out = Vec::with_capacity(part.len());
         for raw in part {
@@ -159,20 +152,7 @@ fn resources_of_changes(
                 out.push(r);
             }
         }
-        Ok(out)
-    };
-    if threads == 1 {
-        return read_part(changes);
-    }
-    let parts: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = changes
-            .chunks(changes.len().div_ceil(threads))
-            .map(|part| s.spawn(move || read_part(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        Ok::<_, LoadError>(out)
     });
     let mut all = Vec::with_capacity(changes.len());
     for part in parts {
