@@ -1,7 +1,10 @@
 //! The JSON report: every (rule, resource) outcome, PASSED and UNKNOWN included.
 //! Its shape is documented in docs/json-output.md and versioned by `schema_version`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{sorted, Context, SourceInfo};
 use crate::findings::{
@@ -19,7 +22,7 @@ struct Report<'a> {
     source: SourceRow<'a>,
     summary: Summary,
     rules: &'a [RuleMeta],
-    results: Vec<ResultRow<'a>>,
+    results: Rows<'a>,
     errors: &'a [RuleError],
     warnings: &'a [Warning],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +111,65 @@ fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
     }
 }
 
+/// The `results` array. A large scan has tens of thousands of rows (a SHA-256 and
+/// a pretty-printed object each), so they are rendered on all cores, a batch at a
+/// time to keep memory flat, and written in order as they are.
+struct Rows<'a> {
+    findings: Vec<&'a Finding>,
+    titles: HashMap<&'a str, &'a str>,
+    several: bool,
+    ctx: &'a Context<'a>,
+}
+
+/// Rows rendered per batch; each batch is split across the cores.
+const ROWS_PER_BATCH: usize = 4096;
+
+impl Rows<'_> {
+    /// One row as the pretty printer writes it inside `results` (two levels deep:
+    /// four more spaces after each line break; JSON strings hold none).
+    fn render(&self, f: &Finding) -> serde_json::Result<Box<RawValue>> {
+        let row = ResultRow {
+            rule_id: &f.rule_id,
+            title: self.titles.get(f.rule_id.as_str()).copied().unwrap_or(""),
+            severity: f.severity,
+            status: f.status,
+            address: &f.address,
+            resource_type: &f.resource_type,
+            region: f.region.as_deref(),
+            message: &f.message,
+            fingerprint: f.fingerprint(),
+            account: self
+                .several
+                .then(|| crate::accounts::account_of(&f.address))
+                .flatten(),
+            location: f.location.as_ref().map(|l| LocationRow::new(l, self.ctx)),
+            suppression: f.suppression.as_ref(),
+        };
+        let text = serde_json::to_string_pretty(&row)?;
+        RawValue::from_string(text.replace('\n', "\n    "))
+    }
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+        for batch in self.findings.chunks(ROWS_PER_BATCH) {
+            let rendered = crate::parallel::map_chunks(batch, 512, |part| {
+                part.iter()
+                    .map(|f| self.render(f))
+                    .collect::<serde_json::Result<Vec<_>>>()
+            });
+            for part in rendered {
+                for row in part.map_err(serde::ser::Error::custom)? {
+                    seq.serialize_element(&row)?;
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
 pub fn render(result: &ScanResult, ctx: &Context) -> String {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail, and serde_json writes UTF-8.
@@ -124,7 +186,7 @@ pub fn write(
     let source = ctx.source;
     let several = !source.accounts().is_empty();
     let framework = ctx.framework;
-    let titles: std::collections::HashMap<&str, &str> = result
+    let titles: HashMap<&str, &str> = result
         .rules
         .iter()
         .map(|r| (r.id.as_str(), r.title.as_str()))
@@ -155,25 +217,12 @@ pub fn write(
                 .collect(),
         },
         rules: &result.rules,
-        results: sorted(&result.findings)
-            .into_iter()
-            .map(|f| ResultRow {
-                rule_id: &f.rule_id,
-                title: titles.get(f.rule_id.as_str()).copied().unwrap_or(""),
-                severity: f.severity,
-                status: f.status,
-                address: &f.address,
-                resource_type: &f.resource_type,
-                region: f.region.as_deref(),
-                message: &f.message,
-                fingerprint: f.fingerprint(),
-                account: several
-                    .then(|| crate::accounts::account_of(&f.address))
-                    .flatten(),
-                location: f.location.as_ref().map(|l| LocationRow::new(l, ctx)),
-                suppression: f.suppression.as_ref(),
-            })
-            .collect(),
+        results: Rows {
+            findings: sorted(&result.findings),
+            titles,
+            several,
+            ctx,
+        },
         errors: &result.errors,
         warnings: &result.warnings,
         framework,
@@ -182,4 +231,73 @@ pub fn write(
     };
     serde_json::to_writer_pretty(&mut *w, &report)?;
     w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows rendered in parallel batches read exactly as serde's pretty printer
+    /// writes them in one pass, over several batches and chunks.
+    #[test]
+    fn batched_rows_match_a_plain_rendering() {
+        #[derive(Serialize)]
+        struct Doc<T> {
+            results: T,
+        }
+        let findings: Vec<Finding> = (0..ROWS_PER_BATCH * 2 + 7)
+            .map(|i| Finding {
+                rule_id: format!("S3-00{}", i % 5),
+                severity: Severity::High,
+                status: if i % 3 == 0 {
+                    Status::Failed
+                } else {
+                    Status::Passed
+                },
+                address: format!("module.m[\"k{i}\"].aws_s3_bucket.b"),
+                resource_type: "aws_s3_bucket".into(),
+                region: (i % 2 == 0).then(|| "us-east-1".to_string()),
+                message: "line\nbreak \"quoted\"".into(),
+                location: (i % 4 == 0).then(|| Location {
+                    file: "main.tf".into(),
+                    line: i,
+                    end_line: i + 3,
+                }),
+                suppression: None,
+            })
+            .collect();
+        let source = SourceInfo {
+            kind: "plan".into(),
+            path: "p.json".into(),
+            regions: vec![],
+            resources: 0,
+        };
+        let ctx = Context::new(&source);
+        let rows = Rows {
+            findings: findings.iter().collect(),
+            titles: HashMap::from([("S3-001", "A title")]),
+            several: false,
+            ctx: &ctx,
+        };
+        let plain: Vec<ResultRow> = findings
+            .iter()
+            .map(|f| ResultRow {
+                rule_id: &f.rule_id,
+                title: if f.rule_id == "S3-001" { "A title" } else { "" },
+                severity: f.severity,
+                status: f.status,
+                address: &f.address,
+                resource_type: &f.resource_type,
+                region: f.region.as_deref(),
+                message: &f.message,
+                fingerprint: f.fingerprint(),
+                account: None,
+                location: f.location.as_ref().map(|l| LocationRow::new(l, &ctx)),
+                suppression: None,
+            })
+            .collect();
+        let batched = serde_json::to_string_pretty(&Doc { results: rows }).unwrap();
+        let expected = serde_json::to_string_pretty(&Doc { results: plain }).unwrap();
+        assert_eq!(batched, expected);
+    }
 }
