@@ -125,10 +125,9 @@ struct Rows<'a> {
 const ROWS_PER_BATCH: usize = 4096;
 
 impl Rows<'_> {
-    /// One row as the pretty printer writes it inside `results` (two levels deep:
-    /// four more spaces after each line break; JSON strings hold none).
-    fn render(&self, f: &Finding) -> serde_json::Result<Box<RawValue>> {
-        let row = ResultRow {
+    /// The row of finding `f`.
+    fn row<'r>(&'r self, f: &'r Finding) -> ResultRow<'r> {
+        ResultRow {
             rule_id: &f.rule_id,
             title: self.titles.get(f.rule_id.as_str()).copied().unwrap_or(""),
             severity: f.severity,
@@ -144,7 +143,13 @@ impl Rows<'_> {
                 .flatten(),
             location: f.location.as_ref().map(|l| LocationRow::new(l, self.ctx)),
             suppression: f.suppression.as_ref(),
-        };
+        }
+    }
+
+    /// The row of `f` as the pretty printer writes it inside `results` (two levels
+    /// deep: four more spaces after each line break; JSON strings hold none).
+    fn render(&self, f: &Finding) -> serde_json::Result<Box<RawValue>> {
+        let row = self.row(f);
         let text = serde_json::to_string_pretty(&row)?;
         RawValue::from_string(text.replace('\n', "\n    "))
     }
@@ -238,7 +243,7 @@ mod tests {
     use super::*;
 
     /// The rows rendered in parallel batches read exactly as serde's pretty printer
-    /// writes them in one pass, over several batches and chunks.
+    /// writes the same rows in one pass, over several batches and chunks.
     #[test]
     fn batched_rows_match_a_plain_rendering() {
         #[derive(Serialize)]
@@ -279,25 +284,9 @@ mod tests {
             several: false,
             ctx: &ctx,
         };
-        let plain: Vec<ResultRow> = findings
-            .iter()
-            .map(|f| ResultRow {
-                rule_id: &f.rule_id,
-                title: if f.rule_id == "S3-001" { "A title" } else { "" },
-                severity: f.severity,
-                status: f.status,
-                address: &f.address,
-                resource_type: &f.resource_type,
-                region: f.region.as_deref(),
-                message: &f.message,
-                fingerprint: f.fingerprint(),
-                account: None,
-                location: f.location.as_ref().map(|l| LocationRow::new(l, &ctx)),
-                suppression: None,
-            })
-            .collect();
-        let batched = serde_json::to_string_pretty(&Doc { results: rows }).unwrap();
+        let plain: Vec<ResultRow> = rows.findings.iter().map(|f| rows.row(f)).collect();
         let expected = serde_json::to_string_pretty(&Doc { results: plain }).unwrap();
+        let batched = serde_json::to_string_pretty(&Doc { results: rows }).unwrap();
         assert_eq!(batched, expected);
     }
 }
