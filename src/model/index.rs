@@ -10,13 +10,6 @@ fn s(v: &str) -> Value {
     Value::from(v)
 }
 
-fn opt(v: &Option<String>) -> Value {
-    match v {
-        Some(x) => s(x),
-        None => Value::Null,
-    }
-}
-
 fn string_array<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
     Value::from(items.into_iter().map(|x| s(x)).collect::<Vec<_>>())
 }
@@ -122,59 +115,100 @@ fn collect_id_matches(
     }
 }
 
-/// The Rego value of one resource.
-pub fn resource_value(r: &Resource) -> Value {
+/// Rego strings made once and shared: field names, and the types, regions,
+/// providers, modules and attribute paths that repeat across resources. Each
+/// `Value::from(&str)` is an allocation; a 9k-resource input made some 300,000 of
+/// them, most alike.
+#[derive(Default)]
+struct SharedStrings<'a> {
+    values: HashMap<&'a str, Value>,
+    owned: HashMap<String, Value>,
+}
+
+impl<'a> SharedStrings<'a> {
+    fn get(&mut self, text: &'a str) -> Value {
+        self.values
+            .entry(text)
+            .or_insert_with(|| Value::from(text))
+            .clone()
+    }
+
+    fn get_owned(&mut self, text: String) -> Value {
+        if let Some(v) = self.owned.get(&text) {
+            return v.clone();
+        }
+        let v = Value::from(text.as_str());
+        self.owned.insert(text, v.clone());
+        v
+    }
+
+    fn get_opt(&mut self, text: &'a Option<String>) -> Value {
+        match text {
+            Some(x) => self.get(x),
+            None => Value::Null,
+        }
+    }
+}
+
+/// The Rego value of one resource, and its address as a Rego string.
+fn resource_value<'a>(r: &'a Resource, shared: &mut SharedStrings<'a>) -> (Value, Value) {
+    let address = s(&r.address);
     let mut m: BTreeMap<Value, Value> = BTreeMap::new();
-    m.insert(s("address"), s(&r.address));
-    m.insert(s("type"), s(&r.kind));
-    m.insert(s("name"), s(&r.name));
+    m.insert(shared.get("address"), address.clone());
+    m.insert(shared.get("type"), shared.get(&r.kind));
+    m.insert(shared.get("name"), shared.get(&r.name));
     m.insert(
-        s("mode"),
-        s(match r.mode {
+        shared.get("mode"),
+        shared.get(match r.mode {
             super::Mode::Managed => "managed",
             super::Mode::Data => "data",
         }),
     );
-    m.insert(s("module"), s(&r.module.to_string()));
+    m.insert(shared.get("module"), shared.get_owned(r.module.to_string()));
     m.insert(
-        s("index"),
+        shared.get("index"),
         match &r.index {
             Some(super::InstanceKey::Int(i)) => Value::from(*i),
             Some(super::InstanceKey::Str(k)) => s(k),
             None => Value::Null,
         },
     );
-    m.insert(s("provider"), s(&r.provider));
-    m.insert(s("region"), opt(&r.region));
-    m.insert(s("account"), opt(&r.account));
+    m.insert(shared.get("provider"), shared.get(&r.provider));
+    m.insert(shared.get("region"), shared.get_opt(&r.region));
+    m.insert(shared.get("account"), shared.get_opt(&r.account));
     m.insert(
-        s("action"),
-        r.action.map(|a| s(a.as_str())).unwrap_or(Value::Null),
+        shared.get("action"),
+        r.action
+            .map(|a| shared.get(a.as_str()))
+            .unwrap_or(Value::Null),
     );
-    m.insert(s("values"), r.values.clone());
+    m.insert(shared.get("values"), r.values.clone());
     let unknown: BTreeMap<Value, Value> = r
         .unknown
         .iter()
-        .map(|p| (s(p), Value::from(true)))
+        .map(|p| (shared.get(p), Value::from(true)))
         .collect();
-    m.insert(s("unknown"), Value::from(unknown));
+    m.insert(shared.get("unknown"), Value::from(unknown));
     let refs: BTreeMap<Value, Value> = r
         .references
         .iter()
-        .map(|(p, t)| (s(p), string_array(t)))
+        .map(|(p, t)| {
+            let targets: Vec<Value> = t.iter().map(|a| shared.get(a)).collect();
+            (shared.get(p), Value::from(targets))
+        })
         .collect();
-    m.insert(s("references"), Value::from(refs));
+    m.insert(shared.get("references"), Value::from(refs));
     let unresolved: BTreeMap<Value, Value> = r
         .unresolved
         .iter()
-        .map(|p| (s(p), Value::from(true)))
+        .map(|p| (shared.get(p), Value::from(true)))
         .collect();
-    m.insert(s("unresolved"), Value::from(unresolved));
+    m.insert(shared.get("unresolved"), Value::from(unresolved));
     if let Some(loc) = &r.location {
-        m.insert(s("file"), s(&loc.file));
-        m.insert(s("line"), Value::from(loc.line as u64));
+        m.insert(shared.get("file"), shared.get(&loc.file));
+        m.insert(shared.get("line"), Value::from(loc.line as u64));
     }
-    Value::from(m)
+    (address, Value::from(m))
 }
 
 /// The whole `input` document for the policy engine.
@@ -186,10 +220,17 @@ pub fn build_input(scan: &Scan) -> Value {
 
     // The resources' values are built on all cores; the indexes over them here.
     let values = crate::parallel::map_chunks(&scan.resources, 1000, |chunk| {
-        chunk.iter().map(resource_value).collect::<Vec<_>>()
+        let mut shared = SharedStrings::default();
+        chunk
+            .iter()
+            .map(|r| resource_value(r, &mut shared))
+            .collect::<Vec<_>>()
     });
-    for (r, v) in scan.resources.iter().zip(values.into_iter().flatten()) {
-        resources.insert(s(&r.address), v.clone());
+    // Each address as one Rego string, however many indexes list it.
+    let mut addresses: HashMap<&str, Value> = HashMap::with_capacity(scan.resources.len());
+    for (r, (address, v)) in scan.resources.iter().zip(values.into_iter().flatten()) {
+        addresses.insert(&r.address, address.clone());
+        resources.insert(address, v.clone());
         by_type.entry(&r.kind).or_default().push(v);
         for targets in r.references.values() {
             for t in targets {
@@ -202,13 +243,18 @@ pub fn build_input(scan: &Scan) -> Value {
             }
         }
         if !r.unresolved.is_empty() {
-            unresolved.entry(&r.kind).or_default().push(s(&r.address));
+            unresolved
+                .entry(&r.kind)
+                .or_default()
+                .push(addresses[r.address.as_str()].clone());
         }
     }
+    let address = |a: &str| addresses.get(a).cloned().unwrap_or_else(|| s(a));
+    let mut shared = SharedStrings::default();
     let data_sources: BTreeMap<Value, Value> = scan
         .data_sources
         .iter()
-        .map(|r| (s(&r.address), resource_value(r)))
+        .map(|r| resource_value(r, &mut shared))
         .collect();
 
     let mut input: BTreeMap<Value, Value> = BTreeMap::new();
@@ -239,11 +285,11 @@ pub fn build_input(scan: &Scan) -> Value {
                         .map(|(k, addrs)| {
                             (
                                 s(k),
-                                Value::from(addrs.into_iter().map(s).collect::<Vec<_>>()),
+                                Value::from(addrs.into_iter().map(address).collect::<Vec<_>>()),
                             )
                         })
                         .collect();
-                    (s(target), Value::from(inner))
+                    (address(target), Value::from(inner))
                 })
                 .collect::<BTreeMap<_, _>>(),
         ),
