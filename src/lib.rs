@@ -5,6 +5,7 @@
 //! -> [`findings`] -> [`report`] and [`publish`] (Security Hub).
 
 pub mod accounts;
+pub mod alloc;
 pub mod cli;
 pub mod config;
 pub mod coverage;

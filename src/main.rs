@@ -6,6 +6,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    infracheck::alloc::configure();
     // regorus raises errors internally while evaluating; with RUST_BACKTRACE set each
     // of them would capture a backtrace (about a tenth of a scan's time). Our errors
     // are one-line messages that never print one.

@@ -105,6 +105,7 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     let prepared = prepared?;
     let scan = scan?;
     prepared.timer.mark("plan loaded");
+    crate::alloc::release_freed_memory();
     let path = args.plan.display().to_string();
     let destination = Destination {
         home_region: prepared.config.settings.primary_region.clone(),
@@ -228,9 +229,7 @@ fn evaluate_scan(
 ) -> crate::findings::ScanResult {
     let input = build_input(scan);
     timer.mark("input built");
-    // Freeing a large plan's millions of values takes longer than scanning some of
-    // them; the process ends right after the report, so the memory is left to the OS.
-    std::mem::forget(input.clone());
+    crate::alloc::release_freed_memory();
     let mut result = policies.evaluate_where(scan, input, keep);
     timer.mark("rules evaluated");
     if !scan.gaps.is_empty() {
