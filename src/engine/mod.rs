@@ -348,7 +348,8 @@ impl PolicySet {
         // The engine holds the input document and the evaluation's state. They are
         // freed on another thread while the findings and the report are built, at no
         // cost in time (9k plan, table report: 109 MB peak before, 91 MB after).
-        std::thread::spawn(move || drop(engine));
+        // Should no thread start, the closure, engine included, is dropped here.
+        let _ = std::thread::Builder::new().spawn(move || drop(engine));
         // Every rule gets an outcome: one whose thread died is an error, not absent.
         let mut by_index: Vec<Option<RuleOutcome>> = (0..applicable.len()).map(|_| None).collect();
         for (i, outcome) in outcomes {
