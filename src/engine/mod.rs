@@ -157,10 +157,10 @@ fn defines(text: &str, rule: &str) -> bool {
 struct LoadedRule {
     meta: RuleMeta,
     has_unknown: bool,
-    /// The computed library values (`lib.sg_ingress_rules`...) the rule reads: the
-    /// rules that read any are evaluated in one query, which computes them once
-    /// (see [`group_rules`]).
-    shared: Vec<String>,
+    /// Whether the rule reads a computed library value (`lib.sg_ingress_rules`...):
+    /// the rules that do are evaluated in one query, which computes them once (see
+    /// [`group_rules`]).
+    reads_library_values: bool,
 }
 
 /// Names of the library values that are computed, not literals: `name :=
@@ -235,7 +235,7 @@ impl PolicySet {
             }
             rules.push(LoadedRule {
                 has_unknown: defines(&file.text, "unknown"),
-                shared: Vec::new(),
+                reads_library_values: false,
                 meta: RuleMeta {
                     id: meta.id,
                     title: meta.title,
@@ -254,7 +254,7 @@ impl PolicySet {
             });
         }
         for (rule, text) in rules.iter_mut().zip(rule_texts) {
-            rule.shared = reads_lib_values(text, &lib_values);
+            rule.reads_library_values = !reads_lib_values(text, &lib_values).is_empty();
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(PolicySet { engine, rules })
@@ -494,10 +494,10 @@ fn group_rules(
     // library package whole, every computed value in it (callgrind: a rule reading
     // only lib.all_route_table_statuses also runs infracheck.sg_ingress_rules). So
     // all the rules that read one are a single query, which computes them once.
-    let first_reader = rules.iter().position(|r| !r.shared.is_empty());
+    let first_reader = rules.iter().position(|r| r.reads_library_values);
     let group_of: Vec<usize> = (0..rules.len())
         .map(|i| match first_reader {
-            Some(j) if !rules[i].shared.is_empty() => j,
+            Some(j) if rules[i].reads_library_values => j,
             _ => i,
         })
         .collect();

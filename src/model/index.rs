@@ -122,7 +122,7 @@ fn collect_id_matches(
 #[derive(Default)]
 struct SharedStrings<'a> {
     values: HashMap<&'a str, Value>,
-    owned: HashMap<String, Value>,
+    modules: HashMap<&'a super::ModulePath, Value>,
 }
 
 impl<'a> SharedStrings<'a> {
@@ -133,13 +133,11 @@ impl<'a> SharedStrings<'a> {
             .clone()
     }
 
-    fn get_owned(&mut self, text: String) -> Value {
-        if let Some(v) = self.owned.get(&text) {
-            return v.clone();
-        }
-        let v = Value::from(text.as_str());
-        self.owned.insert(text, v.clone());
-        v
+    fn get_module(&mut self, module: &'a super::ModulePath) -> Value {
+        self.modules
+            .entry(module)
+            .or_insert_with(|| Value::from(module.to_string()))
+            .clone()
     }
 
     fn get_opt(&mut self, text: &'a Option<String>) -> Value {
@@ -164,7 +162,7 @@ fn resource_value<'a>(r: &'a Resource, shared: &mut SharedStrings<'a>) -> (Value
             super::Mode::Data => "data",
         }),
     );
-    m.insert(shared.get("module"), shared.get_owned(r.module.to_string()));
+    m.insert(shared.get("module"), shared.get_module(&r.module));
     m.insert(
         shared.get("index"),
         match &r.index {

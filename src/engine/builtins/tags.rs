@@ -36,10 +36,7 @@ pub fn tags_lacking(args: Vec<Value>) -> Result<Value> {
     if missing.is_empty() {
         return Ok(Value::Null);
     }
-    // `tags` unknown as a whole decides only when there is no known tags_all.
-    let tags_undecided =
-        unknown_key(r, "tags") && !matches!(field(values, "tags_all"), Some(Value::Object(_)));
-    let absent: Vec<Value> = if tags_undecided || unknown_key(r, "tags_all") {
+    let absent: Vec<Value> = if tags_undecided(r, values) || unknown_key(r, "tags_all") {
         Vec::new()
     } else {
         missing
@@ -50,13 +47,26 @@ pub fn tags_lacking(args: Vec<Value>) -> Result<Value> {
             .map(|k| Value::from(*k))
             .collect()
     };
+    Ok(lacking(
+        missing.into_iter().map(Value::from).collect(),
+        absent,
+    ))
+}
+
+/// `{"missing": [...], "absent": [...]}`, or null when no key is missing.
+fn lacking(missing: Vec<Value>, absent: Vec<Value>) -> Value {
+    if missing.is_empty() {
+        return Value::Null;
+    }
     let mut m = std::collections::BTreeMap::new();
-    m.insert(
-        Value::from("missing"),
-        Value::from(missing.into_iter().map(Value::from).collect::<Vec<_>>()),
-    );
+    m.insert(Value::from("missing"), Value::from(missing));
     m.insert(Value::from("absent"), Value::from(absent));
-    Ok(Value::from(m))
+    Value::from(m)
+}
+
+/// `tags` unknown as a whole decides only when there is no known `tags_all`.
+fn tags_undecided(r: &Value, values: &Value) -> bool {
+    unknown_key(r, "tags") && !matches!(field(values, "tags_all"), Some(Value::Object(_)))
 }
 
 /// The tag blocks (`tag`, Auto Scaling groups) of `values`.
@@ -88,7 +98,7 @@ fn tag_may_be_set(r: &Value, values: &Value, key: &str) -> bool {
     unknown_key(r, &format!("tags.{key}"))
         || unknown_key(r, &format!("tags_all.{key}"))
         || unknown_key(r, "tags_all")
-        || (unknown_key(r, "tags") && !matches!(field(values, "tags_all"), Some(Value::Object(_))))
+        || tags_undecided(r, values)
         || unknown_key(r, "tag")
         || (0..blocks.len()).any(|i| unknown_key(r, &format!("tag.{i}.key")))
         || blocks.iter().enumerate().any(|(i, t)| {
@@ -107,16 +117,12 @@ pub fn asg_tags_lacking(args: Vec<Value>) -> Result<Value> {
         return Err(anyhow!("infracheck.asg_tags_lacking takes 3 arguments"));
     };
     let values = field(g, "values").unwrap_or(&Value::Null);
-    let provided = |k: &str| match provided {
-        Value::Set(s) => s.contains(&Value::from(k)),
-        Value::Array(a) => a.contains(&Value::from(k)),
-        _ => false,
-    };
+    let provided = key_list(provided).unwrap_or_default();
     let mut missing = Vec::new();
     let mut absent = Vec::new();
     for k in key_list(keys)? {
         let value = tag_value(values, k);
-        if value.is_some_and(|v| !v.is_empty()) || provided(k) {
+        if value.is_some_and(|v| !v.is_empty()) || provided.contains(&k) {
             continue;
         }
         missing.push(Value::from(k));
@@ -124,13 +130,7 @@ pub fn asg_tags_lacking(args: Vec<Value>) -> Result<Value> {
             absent.push(Value::from(k));
         }
     }
-    if missing.is_empty() {
-        return Ok(Value::Null);
-    }
-    let mut m = std::collections::BTreeMap::new();
-    m.insert(Value::from("missing"), Value::from(missing));
-    m.insert(Value::from("absent"), Value::from(absent));
-    Ok(Value::from(m))
+    Ok(lacking(missing, absent))
 }
 
 fn key_list(keys: &Value) -> Result<Vec<&str>> {

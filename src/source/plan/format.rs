@@ -32,7 +32,7 @@ pub struct Variable {
 }
 
 #[derive(Deserialize)]
-pub struct ResourceChange<'a> {
+pub struct ResourceChange {
     pub address: String,
     #[serde(default)]
     pub module_address: Option<String>,
@@ -46,21 +46,18 @@ pub struct ResourceChange<'a> {
     pub provider_name: Option<String>,
     #[serde(default)]
     pub deposed: Option<String>,
-    #[serde(borrow)]
-    pub change: Change<'a>,
+    pub change: Change,
 }
 
 #[derive(Deserialize)]
-pub struct Change<'a> {
+pub struct Change {
     pub actions: Vec<String>,
     #[serde(default)]
     pub after: Option<Interned>,
-    /// Kept as text until the resource is built: parsed up front, the masks of
-    /// every resource would be in memory at once.
-    #[serde(borrow, default)]
-    pub after_unknown: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub after_sensitive: Option<&'a RawValue>,
+    #[serde(default)]
+    pub after_unknown: Option<serde_json::Value>,
+    #[serde(default)]
+    pub after_sensitive: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]

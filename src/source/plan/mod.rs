@@ -194,14 +194,12 @@ fn resource_of_change(
     if matches!(values, regorus::Value::Null) {
         values = regorus::Value::new_object();
     }
-    if let Some(raw) = rc.change.after_sensitive {
-        let mask: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
-        values::redact(&mut values, &mask);
+    if let Some(mask) = &rc.change.after_sensitive {
+        values::redact(&mut values, mask);
     }
     let mut unknown = Vec::new();
-    if let Some(raw) = rc.change.after_unknown {
-        let u: Json = serde_json::from_str(raw.get()).map_err(|e| json_error(path, e))?;
-        values::unknown_paths(&u, &mut String::new(), &mut unknown);
+    if let Some(u) = &rc.change.after_unknown {
+        values::unknown_paths(u, &mut String::new(), &mut unknown);
     }
     Ok(Some(Resource {
         address: rc.address,
@@ -234,48 +232,34 @@ fn json_error_within(path: &Path, e: serde_json::Error, text: &str, part: &RawVa
     } else {
         (start_line + e.line() - 1, e.column())
     };
-    match json_error(path, e) {
-        LoadError::NotAPlan { path, reason } => LoadError::NotAPlan {
-            path,
-            reason: format!(
-                "{} (line {line}, column {column})",
-                reason
-                    .rsplit_once(" (line ")
-                    .map_or(reason.as_str(), |(r, _)| r)
-            ),
-        },
-        LoadError::Json { path, message, .. } => LoadError::Json {
-            path,
-            line,
-            column,
-            message,
-        },
-        other => other,
-    }
+    json_error_at(path, &e, line, column)
 }
 
 fn json_error(path: &Path, e: serde_json::Error) -> LoadError {
+    json_error_at(path, &e, e.line(), e.column())
+}
+
+/// The load error for JSON error `e`, at `line` and `column` of the file.
+fn json_error_at(path: &Path, e: &serde_json::Error, line: usize, column: usize) -> LoadError {
     use serde_json::error::Category;
     match e.classify() {
         Category::Data => LoadError::NotAPlan {
             path: path.to_path_buf(),
             reason: format!(
-                "{} (line {}, column {})",
-                strip_position(&e.to_string()),
-                e.line(),
-                e.column()
+                "{} (line {line}, column {column})",
+                strip_position(&e.to_string())
             ),
         },
         Category::Eof => LoadError::Json {
             path: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
+            line,
+            column,
             message: "the file ends too early (truncated?)".to_string(),
         },
         _ => LoadError::Json {
             path: PathBuf::from(path),
-            line: e.line(),
-            column: e.column(),
+            line,
+            column,
             message: strip_position(&e.to_string()),
         },
     }
