@@ -1,6 +1,8 @@
 //! Builds the Rego `input` document: resources plus the indexes rules join through.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use regorus::Value;
 

@@ -6,7 +6,9 @@
 //! module follows those references to resource instance addresses, the way Regula
 //! does, so rules can join resources whose identifiers are unknown until apply.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use serde_json::Value as Json;
 
