@@ -641,6 +641,34 @@ mod tests {
         );
     }
 
+    /// A run that keeps only some of the rules reading library values (live, per
+    /// account) gives their findings as a full run does.
+    #[test]
+    fn some_library_readers_alone_give_the_findings_of_a_full_run() {
+        let set = PolicySet::load(&builtin_files(), &Settings::default()).unwrap();
+        let plan = Path::new("fixtures/plans/drifted.json");
+        let scan = crate::source::plan::load_plan(plan).unwrap();
+        let input = crate::model::index::build_input(&scan);
+        let some = ["NET-003", "SG-001"];
+        let kept = |id: &str| some.contains(&id);
+        let subset = set.evaluate_where(&scan, input.clone(), |r| kept(&r.id));
+        let full = set.evaluate(&scan, input);
+        assert!(subset.errors.is_empty() && full.errors.is_empty());
+        let full: Vec<&Finding> = full.findings.iter().filter(|f| kept(&f.rule_id)).collect();
+        let text =
+            |f: &Finding| format!("{} {} {:?} {}", f.rule_id, f.address, f.status, f.message);
+        let expected: Vec<String> = full.into_iter().map(text).collect();
+        let got: Vec<String> = subset.findings.iter().map(text).collect();
+        assert_eq!(got, expected);
+        for id in some {
+            assert!(
+                got.iter()
+                    .any(|f| f.starts_with(&format!("{id} ")) && f.contains(" Failed ")),
+                "{id} fails somewhere in the drifted plan: {got:#?}"
+            );
+        }
+    }
+
     #[test]
     fn rules_reading_library_values_are_one_query() {
         let set = PolicySet::load(&builtin_files(), &Settings::default()).unwrap();
