@@ -87,36 +87,23 @@ pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
             r.address.clone(),
         );
     }
+    // Each resource's configuration is read on its own, so on all cores; the
+    // instances of a module or a counted resource share one configuration block,
+    // whose expressions each thread flattens once.
+    let resolutions = crate::parallel::map_chunks(&all, 1000, |chunk| {
+        let mut block_exprs: HashMap<*const Json, Vec<config::AttributeExpr>> = HashMap::new();
+        chunk
+            .iter()
+            .map(|r| resolve_resource(&resolver, r, &mut block_exprs))
+            .collect::<Vec<_>>()
+    });
     let mut regions = BTreeSet::new();
-    // The instances of a module or a counted resource share one configuration
-    // block: its expressions are flattened once.
-    let mut block_exprs: HashMap<*const Json, Vec<config::AttributeExpr>> = HashMap::new();
-    for r in &mut all {
-        let config_path = r.module.config_path();
-        let block = resolver.resource_config(&config_path, &config_address(r));
-        if let Some(block) = block {
-            if let Some(key) = block.get("provider_config_key").and_then(Json::as_str) {
-                r.provider = key.to_string();
-            }
-            let attrs = block_exprs
-                .entry(block as *const Json)
-                .or_insert_with(|| ConfigResolver::attribute_exprs(block));
-            for attr in attrs.iter() {
-                let resolved =
-                    resolver.resolve(attr.expr, &config_path, &r.module, r.index.as_ref());
-                if !resolved.targets.is_empty() {
-                    r.references.insert(attr.path.clone(), resolved.targets);
-                } else if values::is_unknown(&r.unknown, &attr.path) {
-                    r.unresolved.push(attr.path.clone());
-                }
-            }
-        } else {
-            r.provider = short_provider(&r.provider);
-        }
-        // Only AWS resources have an AWS region; other providers' `region` means something else.
+    for (r, resolution) in all.iter_mut().zip(resolutions.into_iter().flatten()) {
+        r.provider = resolution.provider;
+        r.references.extend(resolution.references);
+        r.unresolved.extend(resolution.unresolved);
         if r.kind.starts_with("aws_") {
-            r.region =
-                resource_region(r).or_else(|| resolver.provider_region(&r.provider, &config_path));
+            r.region = resolution.region;
         }
         if r.mode == Mode::Managed {
             if let Some(region) = &r.region {
@@ -311,6 +298,55 @@ fn config_address(r: &Resource) -> String {
 }
 
 /// `registry.terraform.io/hashicorp/aws` -> `aws`.
+/// What the configuration says about a resource.
+struct Resolution {
+    provider: String,
+    /// Attribute paths and the addresses they refer to.
+    references: Vec<(String, Vec<String>)>,
+    /// Attribute paths unknown until apply whose expression refers to nothing the
+    /// scan has.
+    unresolved: Vec<String>,
+    /// The AWS region; set on AWS resources only.
+    region: Option<String>,
+}
+
+fn resolve_resource<'a>(
+    resolver: &ConfigResolver<'a>,
+    r: &Resource,
+    block_exprs: &mut HashMap<*const Json, Vec<config::AttributeExpr<'a>>>,
+) -> Resolution {
+    let config_path = r.module.config_path();
+    let mut out = Resolution {
+        provider: short_provider(&r.provider),
+        references: Vec::new(),
+        unresolved: Vec::new(),
+        region: None,
+    };
+    if let Some(block) = resolver.resource_config(&config_path, &config_address(r)) {
+        out.provider = match block.get("provider_config_key").and_then(Json::as_str) {
+            Some(key) => key.to_string(),
+            None => r.provider.clone(),
+        };
+        let attrs = block_exprs
+            .entry(block as *const Json)
+            .or_insert_with(|| ConfigResolver::attribute_exprs(block));
+        for attr in attrs.iter() {
+            let resolved = resolver.resolve(attr.expr, &config_path, &r.module, r.index.as_ref());
+            if !resolved.targets.is_empty() {
+                out.references.push((attr.path.clone(), resolved.targets));
+            } else if values::is_unknown(&r.unknown, &attr.path) {
+                out.unresolved.push(attr.path.clone());
+            }
+        }
+    }
+    // Only AWS resources have an AWS region; other providers' `region` means something else.
+    if r.kind.starts_with("aws_") {
+        out.region =
+            resource_region(r).or_else(|| resolver.provider_region(&out.provider, &config_path));
+    }
+    out
+}
+
 fn short_provider(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
 }
