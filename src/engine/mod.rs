@@ -5,9 +5,10 @@ pub mod builtins;
 pub mod metadata;
 pub mod testing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use foldhash::{HashMap, HashMapExt};
 use include_dir::{include_dir, Dir};
 use regorus::{Engine, Value};
 
