@@ -186,36 +186,30 @@ lb_security_group(sg) if {
 # a list of objects) and from `rule_json` (AWS API JSON, PascalCase).
 
 # What the rules of web ACL `acl` do, from both forms; built in Rust
-# (src/engine/builtins/wafv2.rs), which documents the fields.
+# (src/engine/builtins/wafv2.rs), which documents the fields. A rule reads it once
+# per ACL (each call walks every rule block):
+#
+#   {"enforced": [AWS managed rule groups used with override_action none, so
+#                 the group's own block actions apply],
+#    "counting": [AWS managed rule groups used in count mode],
+#    "blocked": [statement kinds of rules whose action is block, directly or
+#                inside and/or statements: "sqli_match_statement",
+#                "SqliMatchStatement" (rule_json)...],
+#    "rate_limited": a rate-based rule blocks (or answers with a captcha or
+#                    challenge),
+#    "rate_counting": a rate-based rule counts,
+#    "rules_unknown": the rules that decide what the ACL blocks are not all known
+#                     until apply}
 wafv2_summary(acl) := infracheck.wafv2_summary(acl)
 
-# True when web ACL `acl` has a rule using the AWS managed rule group `name` with
-# override_action none (so the group's own block actions apply, not count).
-wafv2_managed_group_enforced(acl, name) if name in infracheck.wafv2_summary(acl).enforced
-
-# True when web ACL `acl` uses the AWS managed rule group `name` in count mode.
-wafv2_managed_group_counting(acl, name) if name in infracheck.wafv2_summary(acl).counting
-
-# True when web ACL `acl` has a rule with action block whose statement matches with
-# `tf_key` (e.g. "sqli_match_statement"; `json_key` "SqliMatchStatement" in
-# rule_json), directly or inside and/or statements (not under a not, rate-based or
-# scope-down statement).
-wafv2_match_blocked(acl, tf_key, json_key) if {
-	blocked := infracheck.wafv2_summary(acl).blocked
+# True when web ACL summary `s` (wafv2_summary) has a rule with action block whose
+# statement matches with `tf_key` (e.g. "sqli_match_statement"; `json_key`
+# "SqliMatchStatement" in rule_json), directly or inside and/or statements (not
+# under a not, rate-based or scope-down statement).
+wafv2_match_blocked(s, tf_key, json_key) if {
 	some key in [tf_key, json_key]
-	key in blocked
+	key in s.blocked
 }
-
-# True when web ACL `acl` has a rate-based rule whose action is not count-only
-# (block, captcha or challenge).
-wafv2_rate_limited(acl) if infracheck.wafv2_summary(acl).rate_limited
-
-# True when web ACL `acl` has a rate-based rule in count mode only.
-wafv2_rate_counting(acl) if infracheck.wafv2_summary(acl).rate_counting
-
-# True when the rules of web ACL `acl` that decide what it blocks are not all known
-# until apply.
-wafv2_rules_unknown(acl) if infracheck.wafv2_summary(acl).rules_unknown
 
 # ---------------------------------------------------------------------------
 # Test support: build an `input` with the real shape from a list of resources.

@@ -35,18 +35,21 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
-deny contains {"address": acl.address, "message": message(acl)} if {
-	some acl in lib.resources("aws_wafv2_web_acl")
-	not lib.wafv2_rate_limited(acl)
-	not lib.wafv2_rules_unknown(acl)
+# What the rules of each web ACL do, read once per ACL (lib.wafv2_summary).
+summaries := {acl.address: lib.wafv2_summary(acl) | some acl in lib.resources("aws_wafv2_web_acl")}
+
+deny contains {"address": address, "message": message(s)} if {
+	some address, s in summaries
+	not s.rate_limited
+	not s.rules_unknown
 }
 
-unknown contains {"address": acl.address, "message": "the web ACL rules are not known until apply"} if {
-	some acl in lib.resources("aws_wafv2_web_acl")
-	not lib.wafv2_rate_limited(acl)
-	lib.wafv2_rules_unknown(acl)
+unknown contains {"address": address, "message": "the web ACL rules are not known until apply"} if {
+	some address, s in summaries
+	not s.rate_limited
+	s.rules_unknown
 }
 
-message(acl) := "the rate-based rule is in count mode: requests are not rate-limited" if {
-	lib.wafv2_rate_counting(acl)
+message(s) := "the rate-based rule is in count mode: requests are not rate-limited" if {
+	s.rate_counting
 } else := "web ACL has no rate-based rule"

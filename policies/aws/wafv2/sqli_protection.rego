@@ -39,22 +39,25 @@ import data.lib.infracheck as lib
 
 group := "AWSManagedRulesSQLiRuleSet"
 
-deny contains {"address": acl.address, "message": message(acl)} if {
-	some acl in lib.resources("aws_wafv2_web_acl")
-	not protected(acl)
-	not lib.wafv2_rules_unknown(acl)
+# What the rules of each web ACL do, read once per ACL (lib.wafv2_summary).
+summaries := {acl.address: lib.wafv2_summary(acl) | some acl in lib.resources("aws_wafv2_web_acl")}
+
+deny contains {"address": address, "message": message(s)} if {
+	some address, s in summaries
+	not protected(s)
+	not s.rules_unknown
 }
 
-unknown contains {"address": acl.address, "message": "the web ACL rules are not known until apply"} if {
-	some acl in lib.resources("aws_wafv2_web_acl")
-	not protected(acl)
-	lib.wafv2_rules_unknown(acl)
+unknown contains {"address": address, "message": "the web ACL rules are not known until apply"} if {
+	some address, s in summaries
+	not protected(s)
+	s.rules_unknown
 }
 
-protected(acl) if lib.wafv2_managed_group_enforced(acl, group)
+protected(s) if group in s.enforced
 
-protected(acl) if lib.wafv2_match_blocked(acl, "sqli_match_statement", "SqliMatchStatement")
+protected(s) if lib.wafv2_match_blocked(s, "sqli_match_statement", "SqliMatchStatement")
 
-message(acl) := sprintf("%s is in count mode (override_action count): SQL injection is not blocked", [group]) if {
-	lib.wafv2_managed_group_counting(acl, group)
+message(s) := sprintf("%s is in count mode (override_action count): SQL injection is not blocked", [group]) if {
+	group in s.counting
 } else := sprintf("web ACL does not block SQL injection: no %s rule group, nor a blocking sqli_match_statement rule", [group])
