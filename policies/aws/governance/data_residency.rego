@@ -106,11 +106,13 @@ allowed_text := concat(", ", sort(allowed))
 # Replicas of a resource: type -> the replica block's region attribute.
 replica_attr := {"aws_dynamodb_table": "region_name", "aws_secretsmanager_secret": "region"}
 
+# `regions` is bound once: regorus looks a package's value up again on every read.
 deny contains {"address": r.address, "message": sprintf("resource is in %s, outside the allowed regions (%s)", [r.region, allowed_text])} if {
+	regions := allowed
 	some t in regional_types
 	some r in lib.resources(t)
 	r.region != null
-	not r.region in allowed
+	not r.region in regions
 }
 
 deny contains {"address": r.address, "message": sprintf("replica in %s is outside the allowed regions (%s)", [region, allowed_text])} if {
