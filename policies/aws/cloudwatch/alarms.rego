@@ -124,28 +124,31 @@ is_high(a) := true if {
 } else := false
 
 watched := {[addr, kind.dim] |
+	ks := kinds
 	some v in views
 	v.high
 	a := v.a
 	some x in v.metrics
-	some kind in kinds
+	some kind in ks
 	matches(a, x, kind)
 	some addr in dim_targets(a, x, kind)
 }
 
 maybe_watched := {[addr, kind.dim] |
+	ks := kinds
 	some v in views
 	a := v.a
 	some x in v.metrics
 	name_unknown(a, x)
-	some kind in kinds
+	some kind in ks
 	some addr in dim_targets(a, x, kind)
 } | {[addr, kind.dim] |
+	ks := kinds
 	some v in views
 	a := v.a
 	operator_unknown(a)
 	some x in v.metrics
-	some kind in kinds
+	some kind in ks
 	matches(a, x, kind)
 	some addr in dim_targets(a, x, kind)
 }
@@ -181,23 +184,26 @@ subjects := {
 }
 
 alarmed contains r.address if {
+	w := watched
 	some dim, rs in subjects
 	some r in rs
-	[r.address, dim] in watched
+	[r.address, dim] in w
 }
 
 alarmed contains r.address if {
 	some kind in kinds
+	values := dimension_values[kind.dim]
 	some r in subjects[kind.dim]
 	v := object.get(r.values, kind.key, null)
 	is_string(v)
-	[r.region, v] in dimension_values[kind.dim]
+	[r.region, v] in values
 }
 
 undecided contains r.address if {
+	mw := maybe_watched
 	some dim, rs in subjects
 	some r in rs
-	[r.address, dim] in maybe_watched
+	[r.address, dim] in mw
 }
 
 undecided contains r.address if {
@@ -212,17 +218,21 @@ messages := {
 }
 
 deny contains {"address": r.address, "message": messages[dim]} if {
+	al := alarmed
+	un := undecided
 	some dim, rs in subjects
 	some r in rs
-	not r.address in alarmed
-	not r.address in undecided
+	not r.address in al
+	not r.address in un
 }
 
 unknown contains {"address": r.address, "message": "whether a CloudWatch alarm watches the resource is not known until apply"} if {
+	al := alarmed
+	un := undecided
 	some _, rs in subjects
 	some r in rs
-	not r.address in alarmed
-	r.address in undecided
+	not r.address in al
+	r.address in un
 }
 
 unknown contains {"address": lb.address, "message": "the load balancer type is not known until apply"} if {
