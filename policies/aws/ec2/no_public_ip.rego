@@ -101,18 +101,23 @@ placements contains {"resource": lt.address, "subnet": s.address, "via": "", "se
 }
 
 # Subnets of the Auto Scaling groups and instances that use the launch template.
-placements contains {"resource": lt.address, "subnet": s.address, "via": sprintf(" (through %s)", [user.address]), "setting": lt_settings[lt.address]} if {
-	some lt in lib.resources("aws_launch_template")
-	some user in users(lt)
-	some s in user_subnets(user)
+placements contains {"resource": u.lt, "subnet": s.address, "via": sprintf(" (through %s)", [u.user.address]), "setting": lt_settings[u.lt]} if {
+	some u in lt_users
+	some s in u.subnets
 }
 
-placements contains {"resource": lt.address, "subnet": null, "via": sprintf(" (through %s)", [user.address]), "setting": lt_settings[lt.address]} if {
+placements contains {"resource": u.lt, "subnet": null, "via": sprintf(" (through %s)", [u.user.address]), "setting": lt_settings[u.lt]} if {
+	some u in lt_users
+	count(u.subnets) == 0
+	subnet_set(u.user, user_subnet_attr[u.user.type])
+}
+
+# Each user of each launch template, with its subnets, found once for both kinds
+# of placement.
+lt_users := [{"lt": lt.address, "user": user, "subnets": user_subnets(user)} |
 	some lt in lib.resources("aws_launch_template")
 	some user in users(lt)
-	count(user_subnets(user)) == 0
-	subnet_set(user, user_subnet_attr[user.type])
-}
+]
 
 users(lt) := array.concat(infracheck.referrers(input, lt, "aws_autoscaling_group"), infracheck.referrers(input, lt, "aws_instance"))
 
@@ -171,9 +176,10 @@ why(p) := reason(input.resources[p.resource]) if {
 # The placements in a subnet of the scan that is not known to be public, with
 # their tier and whether they get a public IP ("yes", "no" or "maybe").
 judged := [{"p": p, "tier": tier, "public": public_ip(p.setting, p.subnet)} |
+	tier_of := tiers
 	some p in placements
 	p.subnet != null
-	tier := tiers[p.subnet]
+	tier := tier_of[p.subnet]
 	tier != "public"
 ]
 
