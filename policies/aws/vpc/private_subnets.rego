@@ -48,11 +48,15 @@ statuses := lib.all_route_table_statuses
 # Subnets that are, or may be, private, with their tier, the addresses of their
 # route tables and whether those are all known; computed once per subnet
 # (function calls cost in regorus).
+# The tiers and routing are bound before the loop: regorus looks a package's (and
+# more so the library's) value up again on every read.
 candidates := [{"subnet": s, "tier": tier, "tables": r.route_tables, "undecided": r.undecided} |
+	tier_of := tiers
+	routing := lib.subnet_routing.subnets
 	some s in lib.resources("aws_subnet")
-	tier := tiers[s.address]
+	tier := tier_of[s.address]
 	tier != "public"
-	r := lib.subnet_routing.subnets[s.address]
+	r := routing[s.address]
 ]
 
 maps_public_ip(s) if {
