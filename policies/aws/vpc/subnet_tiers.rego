@@ -83,14 +83,18 @@ stats := {v.address: {tier: tier_stats(subnets, tier) | some tier in tier_names}
 zones := {s.address: az | some s in lib.resources("aws_subnet"); az := lib.subnet_az(s)}
 
 tier_stats(subnets, tier) := {
-	"zones": {az | some s in subnets; tiers[s.address] == tier; az := zones[s.address]},
+	"zones": {az | some s in subnets; tier_of[s.address] == tier; az := zone_of[s.address]},
 	"maybe": array.concat(
 		array.concat(
-			[s.address | some s in subnets; tiers[s.address] == tier; not zones[s.address]],
-			[s.address | some s in subnets; tiers[s.address] == "undecided"],
+			[s.address | some s in subnets; tier_of[s.address] == tier; not zone_of[s.address]],
+			[s.address | some s in subnets; tier_of[s.address] == "undecided"],
 		),
 		[s.address | some s in orphan_subnets],
 	),
+} if {
+	# Bound once per call: regorus looks a package's value up on every read.
+	tier_of := tiers
+	zone_of := zones
 }
 
 problem(zones, tier) := sprintf("no %s subnets", [tier]) if {
