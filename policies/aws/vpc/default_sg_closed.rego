@@ -55,6 +55,9 @@ default_groups(v) := array.concat(
 )
 
 # Default groups whose VPC reference could not be resolved.
+# The default security groups of each VPC, found once for every body below.
+groups_of := {v.address: default_groups(v) | some v in vpcs}
+
 orphans := [g |
 	some address in object.get(input.unresolved, dsg_type, [])
 	g := input.resources[address]
@@ -65,7 +68,7 @@ orphans := [g |
 # Inline rules.
 deny contains {"address": v.address, "message": sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])} if {
 	some v in vpcs
-	some g in default_groups(v)
+	some g in groups_of[v.address]
 	some kind in ["ingress", "egress"]
 	n := count(infracheck.get_list(g.values, kind))
 	n > 0
@@ -73,7 +76,7 @@ deny contains {"address": v.address, "message": sprintf("default security group 
 
 unknown contains {"address": v.address, "message": sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])} if {
 	some v in vpcs
-	some g in default_groups(v)
+	some g in groups_of[v.address]
 	some kind in ["ingress", "egress"]
 	infracheck.is_unknown_at(g.unknown, kind)
 	not lib.computed_default(g, kind)
@@ -87,7 +90,7 @@ deny contains {"address": v.address, "message": sprintf("%s adds a rule to the d
 
 added_rules(v) := array.concat(
 	[r |
-		some g in default_groups(v)
+		some g in groups_of[v.address]
 		some t in rule_types
 		some r in infracheck.referrers(input, g, t)
 		g.address in infracheck.references_under(r, "security_group_id")
@@ -103,20 +106,20 @@ added_rules(v) := array.concat(
 # No managed default group.
 deny contains {"address": v.address, "message": "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules"} if {
 	some v in vpcs
-	count(default_groups(v)) == 0
+	count(groups_of[v.address]) == 0
 	input.scan.source != "live"
 	count(orphans) == 0
 }
 
 unknown contains {"address": v.address, "message": "the default security group could not be read"} if {
 	some v in vpcs
-	count(default_groups(v)) == 0
+	count(groups_of[v.address]) == 0
 	input.scan.source == "live"
 }
 
 unknown contains {"address": v.address, "message": sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])} if {
 	some v in vpcs
-	count(default_groups(v)) == 0
+	count(groups_of[v.address]) == 0
 	input.scan.source != "live"
 	some g in orphans
 }
