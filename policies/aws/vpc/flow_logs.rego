@@ -47,6 +47,9 @@ captures(f) if {
 }
 
 # Flow logs whose VPC reference could not be resolved.
+# The flow logs of each VPC, found once for every body below.
+logs_of := {v.address: vpc_flow_logs(v) | some v in vpcs}
+
 orphans := [f |
 	some address in object.get(input.unresolved, flow_log_type, [])
 	f := input.resources[address]
@@ -55,20 +58,20 @@ orphans := [f |
 ]
 
 covered(v) if {
-	some f in vpc_flow_logs(v)
+	some f in logs_of[v.address]
 	captures(f)
 }
 
 undecided(v) if {
-	some f in vpc_flow_logs(v)
+	some f in logs_of[v.address]
 	infracheck.is_unknown_at(f.unknown, "traffic_type")
 }
 
 undecided(_) if count(orphans) > 0
 
 message(v) := "the VPC has no flow log" if {
-	count(vpc_flow_logs(v)) == 0
-} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in vpc_flow_logs(v)]), concat(", ", {t | some f in vpc_flow_logs(v); t := infracheck.get(f.values, "traffic_type", "")})])
+	count(logs_of[v.address]) == 0
+} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in logs_of[v.address]]), concat(", ", {t | some f in logs_of[v.address]; t := infracheck.get(f.values, "traffic_type", "")})])
 
 deny contains {"address": v.address, "message": message(v)} if {
 	some v in vpcs
@@ -79,7 +82,7 @@ deny contains {"address": v.address, "message": message(v)} if {
 unknown contains {"address": v.address, "message": sprintf("the traffic type of flow log %s is not known until apply", [f.address])} if {
 	some v in vpcs
 	not covered(v)
-	some f in vpc_flow_logs(v)
+	some f in logs_of[v.address]
 	infracheck.is_unknown_at(f.unknown, "traffic_type")
 }
 
