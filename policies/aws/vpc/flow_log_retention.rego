@@ -37,6 +37,9 @@ cloudwatch_flow_logs := [f |
 	not other_destination(f)
 ]
 
+# The log groups of each flow log, found once for every body below.
+groups_of := {f.address: groups(f) | some f in cloudwatch_flow_logs}
+
 other_destination(f) if {
 	not infracheck.is_unknown_at(f.unknown, "log_destination_type")
 	t := infracheck.get(f.values, "log_destination_type", null)
@@ -62,7 +65,7 @@ retention(g) := d if {
 
 deny contains {"address": f.address, "message": sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(retention(g)), min_days])} if {
 	some f in cloudwatch_flow_logs
-	some g in groups(f)
+	some g in groups_of[f.address]
 	not infracheck.is_unknown_at(g.unknown, "retention_in_days")
 	retention(g) > 0
 	retention(g) < min_days
@@ -70,7 +73,7 @@ deny contains {"address": f.address, "message": sprintf("log group %s keeps flow
 
 unknown contains {"address": f.address, "message": sprintf("the retention of log group %s is not known until apply", [g.address])} if {
 	some f in cloudwatch_flow_logs
-	some g in groups(f)
+	some g in groups_of[f.address]
 	infracheck.is_unknown_at(g.unknown, "retention_in_days")
 }
 
@@ -78,7 +81,7 @@ unknown contains {"address": f.address, "message": sprintf("the retention of log
 # the scan.
 unknown contains {"address": f.address, "message": msg} if {
 	some f in cloudwatch_flow_logs
-	count(groups(f)) == 0
+	count(groups_of[f.address]) == 0
 	msg := destination_problem(f)
 }
 
