@@ -33,18 +33,20 @@ pab_type := "aws_s3_bucket_public_access_block"
 
 account_pab_type := "aws_s3_account_public_access_block"
 
+# The buckets that no public access block fully protects, decided once for every
+# body below.
+exposed := [b | some b in lib.resources("aws_s3_bucket"); not protected(b)]
+
 flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
 deny contains {"address": b.address, "message": sprintf("bucket has no %s", [pab_type])} if {
-	some b in lib.resources("aws_s3_bucket")
-	not protected(b)
+	some b in exposed
 	count(infracheck.referrers(input, b, pab_type)) == 0
 	not undecided(b)
 }
 
 deny contains {"address": b.address, "message": sprintf("public access block %s does not set %s to true", [p.address, concat(", ", off)])} if {
-	some b in lib.resources("aws_s3_bucket")
-	not protected(b)
+	some b in exposed
 	some p in infracheck.referrers(input, b, pab_type)
 	off := false_flags(p)
 	count(off) > 0
@@ -52,8 +54,7 @@ deny contains {"address": b.address, "message": sprintf("public access block %s 
 }
 
 unknown contains {"address": b.address, "message": "public access block settings are not known until apply"} if {
-	some b in lib.resources("aws_s3_bucket")
-	not protected(b)
+	some b in exposed
 	undecided(b)
 }
 
