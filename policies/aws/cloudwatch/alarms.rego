@@ -123,15 +123,20 @@ is_high(a) := true if {
 	high(a)
 } else := false
 
-watched := {[addr, kind.dim] |
+# Each metric of a high alarm that is of a kind, with the kind: found once for
+# watched and dimension_values.
+high_matches := [{"a": v.a, "x": x, "kind": kind} |
 	ks := kinds
 	some v in views
 	v.high
-	a := v.a
 	some x in v.metrics
 	some kind in ks
-	matches(a, x, kind)
-	some addr in dim_targets(a, x, kind)
+	matches(v.a, x, kind)
+]
+
+watched := {[addr, m.kind.dim] |
+	some m in high_matches
+	some addr in dim_targets(m.a, m.x, m.kind)
 }
 
 maybe_watched := {[addr, kind.dim] |
@@ -157,12 +162,10 @@ maybe_watched := {[addr, kind.dim] |
 # against the resource's name / arn_suffix in the same region.
 dimension_values := {kind.dim: vals |
 	some kind in kinds
-	vals := {[view.a.region, v] |
-		some view in views
-		view.high
-		some x in view.metrics
-		matches(view.a, x, kind)
-		v := object.get(x.m, ["dimensions", kind.dim], null)
+	vals := {[m.a.region, v] |
+		some m in high_matches
+		m.kind.dim == kind.dim
+		v := object.get(m.x.m, ["dimensions", kind.dim], null)
 		is_string(v)
 	}
 }
