@@ -57,11 +57,13 @@ subnet_ids(g, ss) := [id |
 	scan_ids := {infracheck.get(s.values, "id", null) | some s in ss}
 }
 
-uses_subnets(_, ss, _) if count(ss) > 0
-
-uses_subnets(_, _, ids) if count(ids) > 0
-
-uses_subnets(g, _, _) if {
+# One `else` chain, not three clauses: regorus evaluates every clause of a
+# function, and the first holds for nearly every group.
+uses_subnets(g, ss, ids) if {
+	count(ss) > 0
+} else if {
+	count(ids) > 0
+} else if {
 	lib.unknown_shallow(g, "vpc_zone_identifier")
 	not lib.computed_default(g, "vpc_zone_identifier")
 }
@@ -113,17 +115,16 @@ zones_text(known) := sprintf(" (%s)", [concat(", ", known)]) if {
 
 inline_attrs := ["target_group_arns", "load_balancers", "traffic_source"]
 
+# An `else` chain: the cheap, common case first, the rest only when it fails.
 attached(g) if {
 	some attr in inline_attrs
 	count(infracheck.get_list(g.values, attr)) > 0
-}
-
-attached(g) if {
+} else if {
 	some attr in inline_attrs
 	count(infracheck.references_under(g, attr)) > 0
+} else if {
+	count(attachments(g)) > 0
 }
-
-attached(g) if count(attachments(g)) > 0
 
 attachments(g) := [a |
 	some t in attachment_types
