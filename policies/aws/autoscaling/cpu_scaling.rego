@@ -133,9 +133,11 @@ watches(a, g) if {
 	watches_group(a, g)
 }
 
-watches_group(a, g) if g.address in infracheck.references_under(a, "dimensions")
-
+# An `else` chain: the reference is the common case, and regorus evaluates every
+# clause of a multi-clause function.
 watches_group(a, g) if {
+	g.address in infracheck.references_under(a, "dimensions")
+} else if {
 	name := infracheck.get(a.values, "dimensions.AutoScalingGroupName", null)
 	is_string(name)
 	name == infracheck.get(g.values, "name", null)
