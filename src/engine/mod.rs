@@ -326,13 +326,16 @@ impl PolicySet {
         let outcomes: Vec<(usize, RuleOutcome)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
-                    let mut engine = engine.clone();
-                    let (groups, group_rules, next) = (&groups, &group_rules, &next);
+                    let (engine, groups, group_rules, next) =
+                        (&engine, &groups, &group_rules, &next);
                     s.spawn(move || {
                         let mut out = Vec::new();
                         loop {
                             let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(members) = groups.get(g) else { break };
+                            // A fresh clone per group: an engine keeps the values it
+                            // computed until its next query overwrites them.
+                            let mut engine = engine.clone();
                             let outcomes =
                                 eval_group(&mut engine, &group_rules[g], combined.then_some(g));
                             out.extend(members.iter().copied().zip(outcomes));
