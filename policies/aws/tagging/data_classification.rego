@@ -44,30 +44,34 @@ undecided_paths := {concat(".", ["tags", tag]), concat(".", ["tags_all", tag]), 
 # how many reasons a tag without a known value may still get one after apply (0:
 # none)}; computed once.
 state := {r.address: s |
+	# Bound before the loop: regorus looks a package's value up on every read.
+	key := tag
+	paths := undecided_paths
 	some r in stores
-	v := object.get(r.values, ["tags", tag], object.get(r.values, ["tags_all", tag], null))
-	n := count({1 | some p in undecided_paths; r.unknown[p]}) + count({1 |
+	v := object.get(r.values, ["tags", key], object.get(r.values, ["tags_all", key], null))
+	n := count({1 | some p in paths; r.unknown[p]}) + count({1 |
 		r.unknown.tags
 		not is_object(object.get(r.values, "tags_all", null))
 	})
 	s := {"value": v, "undecided": n}
 }
 
-deny contains {"address": r.address, "message": sprintf("no %s tag", [tag])} if {
-	some r in stores
-	not is_string(state[r.address].value)
-	state[r.address].undecided == 0
+deny contains {"address": address, "message": sprintf("no %s tag", [tag])} if {
+	some address, s in state
+	not is_string(s.value)
+	s.undecided == 0
 }
 
-deny contains {"address": r.address, "message": sprintf("%s tag %q is not one of %s", [tag, v, concat(", ", allowed)])} if {
-	some r in stores
-	v := state[r.address].value
+deny contains {"address": address, "message": sprintf("%s tag %q is not one of %s", [tag, v, concat(", ", allowed)])} if {
+	values := allowed
+	some address, s in state
+	v := s.value
 	is_string(v)
-	not v in allowed
+	not v in values
 }
 
-unknown contains {"address": r.address, "message": sprintf("the %s tag is not known until apply", [tag])} if {
-	some r in stores
-	not is_string(state[r.address].value)
-	state[r.address].undecided > 0
+unknown contains {"address": address, "message": sprintf("the %s tag is not known until apply", [tag])} if {
+	some address, s in state
+	not is_string(s.value)
+	s.undecided > 0
 }
