@@ -59,17 +59,17 @@ vpc_associations(v) := [a |
 	lib.points_at(a, "vpc_id", v)
 ]
 
-# The known blocks of VPC `v`.
-vpc_blocks(v) := array.concat(
+# The known blocks of VPC `v` (`assocs`: its associations).
+vpc_blocks(v, assocs) := array.concat(
 	[c | c := infracheck.get(v.values, "cidr_block", null); not infracheck.is_unknown_at(v.unknown, "cidr_block"); valid(c)],
-	[c | some a in vpc_associations(v); not infracheck.is_unknown_at(a.unknown, "cidr_block"); c := infracheck.get(a.values, "cidr_block", null); valid(c)],
+	[c | some a in assocs; not infracheck.is_unknown_at(a.unknown, "cidr_block"); c := infracheck.get(a.values, "cidr_block", null); valid(c)],
 )
 
-# A block of VPC `v` is not known until apply.
-vpc_blocks_unknown(v) if infracheck.is_unknown_at(v.unknown, "cidr_block")
+# A block of VPC `v` (`assocs`: its associations) is not known until apply.
+vpc_blocks_unknown(v, _) if infracheck.is_unknown_at(v.unknown, "cidr_block")
 
-vpc_blocks_unknown(v) if {
-	some a in vpc_associations(v)
+vpc_blocks_unknown(_, assocs) if {
+	some a in assocs
 	infracheck.is_unknown_at(a.unknown, "cidr_block")
 }
 
@@ -98,13 +98,14 @@ orphan_may_contain(c) if {
 # some are unknown, and each subnet's VPCs.
 cidrs := {s.address: c | some s in subnets; c := subnet_cidr(s)}
 
-vpc_info := {v.address: {"blocks": vpc_blocks(v), "unknown": vpc_blocks_unknown_flag(v)} |
+vpc_info := {v.address: {"blocks": vpc_blocks(v, assocs), "unknown": vpc_blocks_unknown_flag(v, assocs)} |
 	some t in vpc_types
 	some v in lib.resources(t)
+	assocs := vpc_associations(v)
 }
 
-vpc_blocks_unknown_flag(v) := true if {
-	vpc_blocks_unknown(v)
+vpc_blocks_unknown_flag(v, assocs) := true if {
+	vpc_blocks_unknown(v, assocs)
 } else := false
 
 subnet_vpcs := {s.address: [v.address | some v in lib.vpcs_of(s)] | some s in subnets}
@@ -133,9 +134,8 @@ deny contains {"address": o.s.address, "message": msg} if {
 	msg := sprintf("CIDR %s is outside the CIDR blocks of VPC %s (%s)", [o.c, o.v, concat(", ", vpc_info[o.v].blocks)])
 }
 
-unknown contains {"address": s.address, "message": "the CIDR block is not known until apply"} if {
-	some s in subnets
-	s.address in cidr_unknown
+unknown contains {"address": address, "message": "the CIDR block is not known until apply"} if {
+	some address in cidr_unknown
 }
 
 unknown contains {"address": o.s.address, "message": sprintf("CIDR %s may lie in a block of VPC %s that is not known until apply", [o.c, o.v])} if {
