@@ -108,14 +108,45 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The first line of a regorus error, which names file, line and column.
+/// What a regorus error that points into a policy's source says: it comes over
+/// several lines, `--> file:line:col`, the source line with a caret under the
+/// column, then `error: what is wrong`.
+struct SourceError<'e> {
+    file: &'e str,
+    line: u32,
+    column: u32,
+    what: &'e str,
+}
+
+fn source_error(text: &str) -> Option<SourceError<'_>> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let location = lines.next()?.strip_prefix("--> ")?;
+    let mut parts = location.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    let what = lines.find_map(|l| l.strip_prefix("error: "))?;
+    Some(SourceError {
+        file,
+        line,
+        column,
+        what,
+    })
+}
+
+/// A regorus error on one line: `file:line:col: what is wrong` for one in a
+/// policy's source, else its first line.
 pub(crate) fn one_line(e: &anyhow::Error) -> String {
-    let s = format!("{e:#}");
-    s.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("unknown error")
-        .to_string()
+    let text = format!("{e:#}");
+    match source_error(&text) {
+        Some(s) => format!("{}:{}:{}: {}", s.file, s.line, s.column, s.what),
+        None => text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("unknown error")
+            .to_string(),
+    }
 }
 
 /// A new engine with infracheck's builtins and configuration.
@@ -142,9 +173,16 @@ pub fn new_engine(settings: &Settings) -> Result<Engine, PolicyError> {
 pub fn add_file(engine: &mut Engine, file: &PolicyFile) -> Result<String, PolicyError> {
     engine
         .add_policy(file.label.clone(), file.text.clone())
-        .map_err(|e| PolicyError::Invalid {
-            file: file.label.clone(),
-            message: one_line(&e),
+        .map_err(|e| {
+            let text = format!("{e:#}");
+            PolicyError::Invalid {
+                file: file.label.clone(),
+                // The error names the file already; say where in it.
+                message: match source_error(&text) {
+                    Some(s) => format!("line {}, column {}: {}", s.line, s.column, s.what),
+                    None => one_line(&e),
+                },
+            }
         })
 }
 
@@ -631,6 +669,32 @@ fn items(v: &Value, path: &str) -> Result<Vec<Item>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_errors_are_one_line_with_their_place() {
+        let mut engine = Engine::new();
+        let bad = "package p\n\nimport rego.v1\n\nx := [1,\n";
+        let e = engine.add_policy("p.rego".into(), bad.into()).unwrap_err();
+        assert!(format!("{e:#}").lines().count() > 1, "regorus' own form");
+        assert_eq!(
+            one_line(&e),
+            "p.rego:6:1: expecting `]` while parsing array"
+        );
+        let file = PolicyFile {
+            label: "p.rego".into(),
+            text: bad.into(),
+        };
+        let message = add_file(&mut Engine::new(), &file).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "p.rego: line 6, column 1: expecting `]` while parsing array"
+        );
+        assert_eq!(
+            one_line(&anyhow::anyhow!("plain\nsecond")),
+            "plain",
+            "an error without a place is its first line"
+        );
+    }
 
     #[test]
     fn lib_values_computed_from_the_input_are_found() {
