@@ -399,102 +399,123 @@ impl PolicySet {
                 *slot = Some(outcome);
             }
         }
-        let outcomes = by_index
+        let outcomes: Vec<RuleOutcome> = by_index
             .into_iter()
-            .map(|o| o.unwrap_or_else(|| Err("the evaluation stopped unexpectedly".to_string())));
+            .map(|o| o.unwrap_or_else(|| Err("the evaluation stopped unexpectedly".to_string())))
+            .collect();
 
         let by_address: HashMap<&str, &crate::model::Resource> = scan
             .resources
             .iter()
             .map(|r| (r.address.as_str(), r))
             .collect();
+        // Each rule's findings are built on their own, on all cores: at 9k resources
+        // they are ~30,000, which took ~30 ms on one thread.
+        let jobs: Vec<(RuleOutcome, &RuleMeta)> = outcomes
+            .into_iter()
+            .zip(applicable.iter().map(|r| &r.meta))
+            .collect();
+        let per_rule = crate::parallel::map_each(jobs, |(outcome, meta)| {
+            rule_findings(meta, outcome, scan, &by_type, &by_address)
+        });
 
         let mut result = ScanResult {
             rules: applicable.iter().map(|r| r.meta.clone()).collect(),
             ..Default::default()
         };
-        for (outcome, rule) in outcomes.zip(&applicable) {
-            let meta = &rule.meta;
-            let (deny, unknown) = match outcome {
-                Ok(x) => x,
-                Err(message) => {
-                    result.errors.push(RuleError {
-                        rule_id: meta.id.clone(),
-                        message,
-                    });
-                    continue;
-                }
-            };
-            #[derive(Default)]
-            struct Verdict {
-                failed: Vec<String>,
-                unknown: Vec<String>,
-                region: Option<String>,
-            }
-            let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
-            match meta.scope {
-                RuleScope::Resource => {
-                    for t in &meta.resource_types {
-                        for r in by_type.get(t.as_str()).into_iter().flatten() {
-                            verdicts.entry(r.address.clone()).or_default();
-                        }
-                    }
-                }
-                RuleScope::Region => {
-                    for region in &scan.regions {
-                        verdicts.entry(region_address(region)).or_default().region =
-                            Some(region.clone());
-                    }
-                }
-            }
-            for (failed, items) in [(true, deny), (false, unknown)] {
-                for item in items {
-                    let v = verdicts.entry(item.address).or_default();
-                    let list = if failed {
-                        &mut v.failed
-                    } else {
-                        &mut v.unknown
-                    };
-                    if !list.contains(&item.message) {
-                        list.push(item.message);
-                    }
-                    if item.region.is_some() {
-                        v.region = item.region;
-                    }
-                }
-            }
-            let statuses = verdicts.into_iter().map(|(address, v)| {
-                // A known violation stands even where something else is unknown.
-                let (status, messages) = if !v.failed.is_empty() {
-                    (Status::Failed, v.failed)
-                } else if !v.unknown.is_empty() {
-                    (Status::Unknown, v.unknown)
-                } else {
-                    (Status::Passed, Vec::new())
-                };
-                (address, (status, messages, v.region))
-            });
-            for (address, (status, messages, region)) in statuses {
-                let resource = by_address.get(address.as_str());
-                result.findings.push(Finding {
-                    rule_id: meta.id.clone(),
-                    severity: meta.severity,
-                    status,
-                    resource_type: resource.map(|r| r.kind.clone()).unwrap_or_default(),
-                    region: region.or_else(|| resource.and_then(|r| r.region.clone())),
-                    message: if messages.is_empty() && status != Status::Passed {
-                        meta.title.clone()
-                    } else {
-                        messages.join("; ")
-                    },
-                    location: resource.and_then(|r| r.location.clone()),
-                    suppression: None,
-                    address,
-                });
+        result.findings.reserve_exact(
+            per_rule
+                .iter()
+                .map(|f| f.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
+        for findings in per_rule {
+            match findings {
+                Ok(findings) => result.findings.extend(findings),
+                Err(error) => result.errors.push(error),
             }
         }
         result
     }
+}
+
+/// The findings of one rule: a verdict for every resource of its types (or every
+/// region), FAILED where it denies, UNKNOWN where it only cannot tell.
+fn rule_findings(
+    meta: &RuleMeta,
+    outcome: RuleOutcome,
+    scan: &Scan,
+    by_type: &HashMap<&str, Vec<&crate::model::Resource>>,
+    by_address: &HashMap<&str, &crate::model::Resource>,
+) -> Result<Vec<Finding>, RuleError> {
+    let (deny, unknown) = outcome.map_err(|message| RuleError {
+        rule_id: meta.id.clone(),
+        message,
+    })?;
+    #[derive(Default)]
+    struct Verdict {
+        failed: Vec<String>,
+        unknown: Vec<String>,
+        region: Option<String>,
+    }
+    let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
+    match meta.scope {
+        RuleScope::Resource => {
+            for t in &meta.resource_types {
+                for r in by_type.get(t.as_str()).into_iter().flatten() {
+                    verdicts.entry(r.address.clone()).or_default();
+                }
+            }
+        }
+        RuleScope::Region => {
+            for region in &scan.regions {
+                verdicts.entry(region_address(region)).or_default().region = Some(region.clone());
+            }
+        }
+    }
+    for (failed, items) in [(true, deny), (false, unknown)] {
+        for item in items {
+            let v = verdicts.entry(item.address).or_default();
+            let list = if failed {
+                &mut v.failed
+            } else {
+                &mut v.unknown
+            };
+            if !list.contains(&item.message) {
+                list.push(item.message);
+            }
+            if item.region.is_some() {
+                v.region = item.region;
+            }
+        }
+    }
+    let findings = verdicts.into_iter().map(|(address, v)| {
+        // A known violation stands even where something else is unknown.
+        let (status, messages) = if !v.failed.is_empty() {
+            (Status::Failed, v.failed)
+        } else if !v.unknown.is_empty() {
+            (Status::Unknown, v.unknown)
+        } else {
+            (Status::Passed, Vec::new())
+        };
+        let resource = by_address.get(address.as_str());
+        Finding {
+            rule_id: meta.id.clone(),
+            severity: meta.severity,
+            status,
+            resource_type: resource.map(|r| r.kind.clone()).unwrap_or_default(),
+            region: v.region.or_else(|| resource.and_then(|r| r.region.clone())),
+            message: if messages.is_empty() && status != Status::Passed {
+                meta.title.clone()
+            } else {
+                messages.join("; ")
+            },
+            location: resource.and_then(|r| r.location.clone()),
+            suppression: None,
+            address,
+        }
+    });
+    Ok(findings.collect())
 }
 
 /// The pseudo-address of a region, for scan-wide rules (`lib.region_result`).
