@@ -134,18 +134,29 @@ fn source_error(text: &str) -> Option<SourceError<'_>> {
     })
 }
 
+impl SourceError<'_> {
+    /// Where in its file, and what: `line 13, column 6: unexpected keyword`.
+    fn in_file(&self) -> String {
+        format!("line {}, column {}: {}", self.line, self.column, self.what)
+    }
+}
+
+/// The first non-empty line of an error's text.
+fn first_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("unknown error")
+        .to_string()
+}
+
 /// A regorus error on one line: `file:line:col: what is wrong` for one in a
 /// policy's source, else its first line.
 pub(crate) fn one_line(e: &anyhow::Error) -> String {
     let text = format!("{e:#}");
     match source_error(&text) {
         Some(s) => format!("{}:{}:{}: {}", s.file, s.line, s.column, s.what),
-        None => text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("unknown error")
-            .to_string(),
+        None => first_line(&text),
     }
 }
 
@@ -178,10 +189,7 @@ pub fn add_file(engine: &mut Engine, file: &PolicyFile) -> Result<String, Policy
             PolicyError::Invalid {
                 file: file.label.clone(),
                 // The error names the file already; say where in it.
-                message: match source_error(&text) {
-                    Some(s) => format!("line {}, column {}: {}", s.line, s.column, s.what),
-                    None => one_line(&e),
-                },
+                message: source_error(&text).map_or_else(|| first_line(&text), |s| s.in_file()),
             }
         })
 }
