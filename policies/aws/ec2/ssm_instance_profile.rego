@@ -86,28 +86,38 @@ profile_roles := {p.address: roles(p) | some ps in target_profiles; some p in ps
 
 role_ssm := {role.address: ssm(role) | some rs in profile_roles; some role in rs}
 
-no_profile(r) if {
-	count(target_profiles[r.address]) == 0
-	not profile_value(r)
-	not profile_unknown(r)
-}
-
-deny contains {"address": r.address, "message": "no IAM instance profile"} if {
+# The targets with no profile of the scan, each with its known profile name or ARN
+# (null when none) and whether it is not known until apply; computed once for the
+# three bodies below.
+unprofiled := [{"r": r, "value": known_profile_value(r), "unknown": profile_unknown_flag(r)} |
+	profiles_of := target_profiles
 	some r in targets
-	no_profile(r)
-}
+	count(profiles_of[r.address]) == 0
+]
 
-unknown contains {"address": r.address, "message": "the IAM instance profile is not known until apply"} if {
-	some r in targets
-	count(target_profiles[r.address]) == 0
-	not profile_value(r)
-	profile_unknown(r)
-}
-
-unknown contains {"address": r.address, "message": sprintf("instance profile %s is not in the scan, so its role cannot be checked", [v])} if {
-	some r in targets
-	count(target_profiles[r.address]) == 0
+known_profile_value(r) := v if {
 	v := profile_value(r)
+} else := null
+
+profile_unknown_flag(r) := true if {
+	profile_unknown(r)
+} else := false
+
+deny contains {"address": t.r.address, "message": "no IAM instance profile"} if {
+	some t in unprofiled
+	t.value == null
+	not t.unknown
+}
+
+unknown contains {"address": t.r.address, "message": "the IAM instance profile is not known until apply"} if {
+	some t in unprofiled
+	t.value == null
+	t.unknown
+}
+
+unknown contains {"address": t.r.address, "message": sprintf("instance profile %s is not in the scan, so its role cannot be checked", [t.value])} if {
+	some t in unprofiled
+	t.value != null
 }
 
 # ---------------------------------------------------------------------------
@@ -224,9 +234,12 @@ orphan_attachments := [a |
 # ---------------------------------------------------------------------------
 # SSH key pairs.
 
+# The targets that set a key pair, found once for both bodies below.
+keyed := {r.address | some r in targets; key_set(r)}
+
 deny contains {"address": r.address, "message": sprintf("uses SSH key pair %s (key_name)", [key_text(r)])} if {
 	some r in targets
-	key_set(r)
+	r.address in keyed
 }
 
 key_set(r) if {
@@ -245,8 +258,9 @@ key_text(r) := k if {
 } else := concat(", ", infracheck.references_under(r, "key_name"))
 
 unknown contains {"address": r.address, "message": "key_name is not known until apply"} if {
+	keys := keyed
 	some r in targets
 	infracheck.is_unknown_at(r.unknown, "key_name")
 	not lib.computed_default(r, "key_name")
-	not key_set(r)
+	not r.address in keys
 }
