@@ -85,7 +85,7 @@ active if {
 tier_text(s) := lower(concat(" ", [v |
 	some attr in ["tags", "tags_all"]
 	some key in ["Tier", "Name"]
-	v := object.get(s.values, [attr, key], null)
+	v := s.values[attr][key]
 	is_string(v)
 ]))
 
