@@ -118,16 +118,14 @@ non_asg_types := [t | some t in taggable_types; t != "aws_autoscaling_group"]
 
 # Address -> {"missing": tags without a known value, "absent": those of them that
 # cannot appear after apply}, for the resources that lack a tag; computed once.
-# This runs on nearly every resource of a scan, so one builtin answers for each
-# (infracheck.tags_lacking, with the semantics of lib.tag_value / lib.tag_unknown).
-# `keys` is bound once: regorus looks a package's value up again on every read,
-# which cost a tenth of this rule at 9k resources.
-lacking := {r.address: x |
+# This runs on nearly every resource of a scan, so one builtin call answers for
+# all the resources of a type (infracheck.tags_lacking_in, with the semantics of
+# lib.tag_value / lib.tag_unknown); a call per resource was most of the rule.
+# `keys` is bound once: regorus looks a package's value up again on every read.
+lacking := {a: x |
 	keys := required
 	some t in non_asg_types
-	some r in lib.resources(t)
-	x := infracheck.tags_lacking(r, keys)
-	x != null
+	some a, x in infracheck.tags_lacking_in(lib.resources(t), keys)
 }
 
 # Auto Scaling groups: tag blocks, tags / tags_all (live data), or

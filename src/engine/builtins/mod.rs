@@ -179,6 +179,7 @@ const BUILTINS: &[Builtin] = &[
     ),
     ("infracheck.wafv2_summary", 1, wafv2::wafv2_summary),
     ("infracheck.tags_lacking", 2, tags::tags_lacking),
+    ("infracheck.tags_lacking_in", 2, tags::tags_lacking_in),
     ("infracheck.asg_tags_lacking", 3, tags::asg_tags_lacking),
 ];
 
