@@ -64,8 +64,8 @@ uses_subnets(g, ss, ids) if {
 } else if {
 	count(ids) > 0
 } else if {
-	lib.unknown_shallow(g, "vpc_zone_identifier")
-	not lib.computed_default(g, "vpc_zone_identifier")
+	infracheck.unknown_shallow(g, "vpc_zone_identifier")
+	not infracheck.computed_default(input, g, "vpc_zone_identifier")
 }
 
 # {"known": set of zones, "maybe": number of subnets or zones that are not known},
@@ -84,12 +84,12 @@ vzi_unknown(g, ss, ids) := 2 if {
 	count(ss) == 0
 	count(ids) == 0
 } else := 2 if {
-	lib.unknown_shallow(g, "vpc_zone_identifier")
-	lib.unresolved_resource(g)
+	infracheck.unknown_shallow(g, "vpc_zone_identifier")
+	infracheck.unresolved_resource(input, g)
 } else := 0
 
 azs_unknown(g) := 2 if {
-	lib.unknown_shallow(g, "availability_zones")
+	infracheck.unknown_shallow(g, "availability_zones")
 } else := 0
 
 deny contains {"address": g.address, "message": msg} if {
@@ -135,7 +135,7 @@ attachments(g) := [a |
 maybe_attached(g) if {
 	some attr in inline_attrs
 	infracheck.is_unknown_at(g.unknown, attr)
-	not lib.computed_default(g, attr)
+	not infracheck.computed_default(input, g, attr)
 }
 
 maybe_attached(_) if orphan_attachments
@@ -178,7 +178,7 @@ deny contains {"address": g.address, "message": sprintf("health_check_type is %s
 
 health_unknown(g) if {
 	infracheck.is_unknown_at(g.unknown, "health_check_type")
-	not lib.computed_default(g, "health_check_type")
+	not infracheck.computed_default(input, g, "health_check_type")
 }
 
 health_text(g) := sprintf("%q", [t]) if {

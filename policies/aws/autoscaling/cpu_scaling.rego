@@ -184,7 +184,7 @@ undecided_alarm(a) if {
 
 # The value at `path` is not known until apply, and no reference tells what it is.
 opaque(a, path) if {
-	lib.unknown_shallow(a, path)
+	infracheck.unknown_shallow(a, path)
 	count(infracheck.references_under(a, path)) == 0
 }
 

@@ -88,7 +88,7 @@ devices contains {"resource": inst, "path": block, "name": block_text[block]} if
 
 # ebs_block_device left out of the configuration: no extra volumes. (A root
 # volume always exists, so root_block_device left out stays unknown.)
-block_left_out(inst, "ebs_block_device") if lib.computed_default(inst, "ebs_block_device")
+block_left_out(inst, "ebs_block_device") if infracheck.computed_default(input, inst, "ebs_block_device")
 
 device_name(b, i) := sprintf("block device %s", [b.device_name]) if {
 	is_string(b.device_name)

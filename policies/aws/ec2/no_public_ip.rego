@@ -49,7 +49,7 @@ subnet_maps(s) := "maybe" if {
 # "yes", "no", "maybe", or "subnet" (left out: the subnet's setting applies) for
 # setting `path` of `r`.
 setting(r, path) := "subnet" if {
-	lib.computed_default(r, path)
+	infracheck.computed_default(input, r, path)
 } else := "maybe" if {
 	infracheck.is_unknown_at(r.unknown, path)
 } else := "yes" if {
@@ -84,12 +84,12 @@ reason(r) := sprintf("public IP %s", [ip]) if {
 
 placements contains {"resource": i.address, "subnet": s.address, "via": "", "setting": instance_setting(i)} if {
 	some i in lib.resources("aws_instance")
-	some s in lib.single_referenced(i, "subnet_id", subnet_types)
+	some s in infracheck.single_referenced(input, i, "subnet_id", subnet_types)
 }
 
 placements contains {"resource": i.address, "subnet": null, "via": "", "setting": instance_setting(i)} if {
 	some i in lib.resources("aws_instance")
-	count(lib.single_referenced(i, "subnet_id", subnet_types)) == 0
+	count(infracheck.single_referenced(input, i, "subnet_id", subnet_types)) == 0
 	subnet_set(i, "subnet_id")
 }
 
@@ -97,7 +97,7 @@ placements contains {"resource": i.address, "subnet": null, "via": "", "setting"
 placements contains {"resource": lt.address, "subnet": s.address, "via": "", "setting": nic_setting(lt, i)} if {
 	some lt in lib.resources("aws_launch_template")
 	some i, _ in infracheck.get_list(lt.values, "network_interfaces")
-	some s in lib.single_referenced(lt, sprintf("network_interfaces.%d.subnet_id", [i]), subnet_types)
+	some s in infracheck.single_referenced(input, lt, sprintf("network_interfaces.%d.subnet_id", [i]), subnet_types)
 }
 
 # Subnets of the Auto Scaling groups and instances that use the launch template.
@@ -132,7 +132,7 @@ user_subnets(user) := [s |
 # True when attribute `attr` names a subnet (known, or unknown until apply).
 subnet_set(r, attr) if {
 	infracheck.is_unknown_at(r.unknown, attr)
-	not lib.computed_default(r, attr)
+	not infracheck.computed_default(input, r, attr)
 }
 
 subnet_set(r, attr) if {

@@ -60,7 +60,7 @@ profile_paths(r) := ["iam_instance_profile"] if {
 
 profiles(r) := [p |
 	some path in profile_paths(r)
-	some p in lib.single_referenced(r, path, {profile_type})
+	some p in infracheck.single_referenced(input, r, path, {profile_type})
 ]
 
 # A profile name or ARN that is known (and that no profile of the scan has).
@@ -75,7 +75,7 @@ profile_value(r) := v if {
 profile_unknown(r) if {
 	some path in profile_paths(r)
 	infracheck.is_unknown_at(r.unknown, path)
-	not lib.computed_default(r, path)
+	not infracheck.computed_default(input, r, path)
 }
 
 # Each target's profiles, each profile's roles, and each of those roles' verdict,
@@ -123,7 +123,7 @@ unknown contains {"address": t.r.address, "message": sprintf("instance profile %
 # ---------------------------------------------------------------------------
 # The profile's role.
 
-roles(p) := lib.single_referenced(p, "role", {role_type})
+roles(p) := infracheck.single_referenced(input, p, "role", {role_type})
 
 deny contains {"address": r.address, "message": sprintf("instance profile %s has no role", [p.address])} if {
 	some r in targets
@@ -168,11 +168,11 @@ ssm(role) := "yes" if {
 } else := "maybe" if {
 	some a in attachments(role)
 	some path in ["policy_arn", "policy_arns"]
-	lib.unknown_shallow(a, path)
+	infracheck.unknown_shallow(a, path)
 	not custom_policy(a, path)
 } else := "maybe" if {
-	lib.unknown_shallow(role, "managed_policy_arns")
-	not lib.computed_default(role, "managed_policy_arns")
+	infracheck.unknown_shallow(role, "managed_policy_arns")
+	not infracheck.computed_default(input, role, "managed_policy_arns")
 } else := "maybe" if {
 	count(orphan_attachments) > 0
 } else := "no"
@@ -261,6 +261,6 @@ unknown contains {"address": r.address, "message": "key_name is not known until 
 	keys := keyed
 	some r in targets
 	infracheck.is_unknown_at(r.unknown, "key_name")
-	not lib.computed_default(r, "key_name")
+	not infracheck.computed_default(input, r, "key_name")
 	not r.address in keys
 }

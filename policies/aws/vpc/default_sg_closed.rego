@@ -44,7 +44,7 @@ vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 # The aws_default_security_group of VPC `v`; one without vpc_id manages the
 # default VPC's group in its region.
 default_groups(v) := array.concat(
-	[g | some g in infracheck.referrers(input, v, dsg_type); lib.points_at(g, "vpc_id", v)],
+	[g | some g in infracheck.referrers(input, v, dsg_type); infracheck.points_at(input, g, "vpc_id", v)],
 	[g |
 		lib.default_vpc(v)
 		some g in lib.resources(dsg_type)
@@ -79,7 +79,7 @@ unknown contains {"address": v.address, "message": sprintf("the %s rules of defa
 	some g in groups_of[v.address]
 	some kind in ["ingress", "egress"]
 	infracheck.is_unknown_at(g.unknown, kind)
-	not lib.computed_default(g, kind)
+	not infracheck.computed_default(input, g, kind)
 }
 
 # Separate rule resources on the default group.

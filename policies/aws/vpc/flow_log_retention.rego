@@ -49,7 +49,7 @@ other_destination(f) if {
 
 groups(f) := [g |
 	some attr in destination_attrs
-	some g in lib.single_referenced(f, attr, {group_type})
+	some g in infracheck.single_referenced(input, f, attr, {group_type})
 ]
 
 days_text(1) := "1 day"
@@ -94,5 +94,5 @@ destination_problem(f) := sprintf("destination log group %s is not in the scan, 
 } else := "the destination log group is not known until apply" if {
 	some attr in destination_attrs
 	infracheck.is_unknown_at(f.unknown, attr)
-	not lib.computed_default(f, attr)
+	not infracheck.computed_default(input, f, attr)
 }

@@ -38,7 +38,7 @@ vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 
 vpc_flow_logs(v) := [f |
 	some f in infracheck.referrers(input, v, flow_log_type)
-	lib.points_at(f, "vpc_id", v)
+	infracheck.points_at(input, f, "vpc_id", v)
 ]
 
 captures(f) if {

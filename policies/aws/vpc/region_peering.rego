@@ -63,7 +63,7 @@ peerings contains {"address": p.address, "sides": [local_region(p, "transit_gate
 
 # The region of the resource `p` refers to through `attr`, else p's own region.
 local_region(p, attr) := r.region if {
-	some r in lib.single_referenced(p, attr, {"aws_vpc", "aws_ec2_transit_gateway"})
+	some r in infracheck.single_referenced(input, p, attr, {"aws_vpc", "aws_ec2_transit_gateway"})
 	r.region != null
 } else := p.region
 
@@ -71,13 +71,13 @@ local_region(p, attr) := r.region if {
 # peering's own region (a same-region peering); null when peer_region is unknown.
 peer_region(p, attr) := null if {
 	infracheck.is_unknown_at(p.unknown, "peer_region")
-	not lib.computed_default(p, "peer_region")
+	not infracheck.computed_default(input, p, "peer_region")
 } else := r if {
 	r := infracheck.get(p.values, "peer_region", null)
 	is_string(r)
 	r != ""
 } else := r if {
-	some x in lib.single_referenced(p, attr, {"aws_vpc", "aws_ec2_transit_gateway"})
+	some x in infracheck.single_referenced(input, p, attr, {"aws_vpc", "aws_ec2_transit_gateway"})
 	r := x.region
 	r != null
 } else := p.region

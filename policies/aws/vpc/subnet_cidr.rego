@@ -56,7 +56,7 @@ subnet_cidr_unknown(s) if infracheck.is_unknown_at(s.unknown, "cidr_block")
 
 vpc_associations(v) := [a |
 	some a in infracheck.referrers(input, v, association_type)
-	lib.points_at(a, "vpc_id", v)
+	infracheck.points_at(input, a, "vpc_id", v)
 ]
 
 # The known blocks of VPC `v` (`assocs`: its associations).
@@ -108,7 +108,7 @@ vpc_blocks_unknown_flag(v, assocs) := true if {
 	vpc_blocks_unknown(v, assocs)
 } else := false
 
-subnet_vpcs := {s.address: [v.address | some v in lib.vpcs_of(s)] | some s in subnets}
+subnet_vpcs := {s.address: [v.address | some v in infracheck.single_referenced(input, s, "vpc_id", {"aws_vpc", "aws_default_vpc"})] | some s in subnets}
 
 contained(c, v) if {
 	some b in vpc_info[v].blocks
@@ -154,7 +154,7 @@ unknown contains {"address": o.s.address, "message": sprintf("CIDR %s may lie in
 # in the scan, else the subnets with the same known vpc_id.
 
 groups := array.concat(
-	[[s.address | some s in lib.vpc_subnets(v)] | some t in vpc_types; some v in lib.resources(t)],
+	[[s.address | some s in infracheck.referrers_pointing(input, v, "aws_subnet", "vpc_id")] | some t in vpc_types; some v in lib.resources(t)],
 	[[s.address | some s in outside; infracheck.get(s.values, "vpc_id", null) == id] | some id in outside_ids],
 )
 

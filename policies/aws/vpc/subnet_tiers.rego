@@ -76,7 +76,7 @@ orphan_subnets := [s |
 # of a tier not known until apply, or not joined to any VPC).
 stats := {v.address: {tier: tier_stats(subnets, tier) | some tier in tier_names} |
 	some v in vpcs
-	subnets := lib.vpc_subnets(v)
+	subnets := infracheck.referrers_pointing(input, v, "aws_subnet", "vpc_id")
 }
 
 # The known zone of every subnet, computed once.
