@@ -36,7 +36,7 @@ app_types := ["aws_launch_template", "aws_launch_configuration", "aws_instance"]
 
 # Each ingress rule with what the bodies below ask of it, computed once (function
 # calls cost in regorus).
-judged := [{"e": e, "app": app_rule(e), "maybe_app": maybe_app_rule(e), "sources": sources(e)} |
+judged := [{"e": e, "app": app_rule(e), "maybe_app": maybe_app_rule(e), "sources": array.concat(e.cidrs, e.prefix_lists)} |
 	some e in lib.sg_ingress_rules
 ]
 
@@ -61,8 +61,6 @@ unknown contains {"address": j.e.address, "message": sprintf("%s has CIDR source
 	j.maybe_app
 	cidr_or_unknown_sources(j)
 }
-
-sources(e) := array.concat(e.cidrs, e.prefix_lists)
 
 cidr_or_unknown_sources(j) if count(j.sources) > 0
 

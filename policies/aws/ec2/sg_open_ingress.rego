@@ -33,7 +33,7 @@ import data.lib.infracheck as lib
 # once (function calls cost in regorus).
 open_rules := [{"e": e, "exception": exception(e, statuses)} |
 	some e in lib.sg_ingress_rules
-	open(e)
+	count(e.open_cidrs) > 0
 	statuses := {lib.ingress_only_port_status(e, p) | some p in public_ports}
 ]
 
@@ -60,12 +60,13 @@ unknown contains {"address": o.e.address, "message": "the rule is open to the in
 
 unknown contains {"address": e.address, "message": sprintf("the sources of %s are not known until apply", [e.text])} if {
 	some e in lib.sg_ingress_rules
-	not open(e)
+	count(e.open_cidrs) == 0
 	e.sources_unknown
 	not excepted(e)
 }
 
-open(e) if count(e.open_cidrs) > 0
+# Open to the internet: count(e.open_cidrs) > 0, written out in the loops over
+# every ingress rule above (a function call costs regorus ~30,000 instructions).
 
 message(e) := sprintf("%s allows %s from %s", [e.text, e.ports_text, concat(", ", e.open_cidrs)])
 
