@@ -6,6 +6,15 @@
 //! reader's shared-string table) for the whole chunk, and results, errors included,
 //! come back in input order, so the first error reported is the first in the file.
 
+/// The threads a stage splits into: one per core, at most 4 (beyond that, the
+/// stages' serial parts and memory grow more than their time shrinks).
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+}
+
 /// `f` applied to contiguous chunks of `items`, one chunk per core (at most 4), each
 /// of at least `min_chunk` items; the results in order. Small inputs stay on the
 /// calling thread.
@@ -14,12 +23,7 @@ where
     T: Sync,
     R: Send,
 {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4)
-        .min(items.len() / min_chunk.max(1))
-        .max(1);
+    let threads = cores().min(items.len() / min_chunk.max(1)).max(1);
     if threads == 1 {
         return vec![f(items)];
     }
@@ -46,11 +50,7 @@ where
 {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4)
-        .min(items.len());
+    let threads = cores().min(items.len());
     if threads <= 1 {
         return items.into_iter().map(f).collect();
     }

@@ -344,10 +344,7 @@ impl PolicySet {
         engine.set_input(input);
         // Groups of rules, each evaluated as one query, handed to the threads from a
         // queue, costliest first, so the threads finish close together.
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4);
+        let threads = crate::parallel::cores();
         let groups = group_rules(&applicable, &by_type);
         let group_rules: Vec<Vec<&LoadedRule>> = groups
             .iter()
