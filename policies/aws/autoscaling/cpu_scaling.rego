@@ -64,33 +64,36 @@ directions := {
 	"in": {"operators": {"LessThanThreshold", "LessThanOrEqualToThreshold"}, "threshold": scale_in, "text": "scale-in"},
 }
 
-# The scaling policies of group `g`.
-policies(g) := [p |
-	some p in infracheck.referrers(input, g, policy_type)
-	g.address in infracheck.references_under(p, "autoscaling_group_name")
-]
-
 groups := lib.resources("aws_autoscaling_group")
 
 # Computed once per group: its policies, the directions its alarms trigger (or may
-# trigger once values are known), and its target-tracking policies.
-info := {g.address: group_info(g, policies(g)) | some g in groups}
+# trigger once values are known), and its target-tracking policies. The group's
+# policies are found here rather than by a function: this runs on every group,
+# and a function call costs regorus ~30,000 instructions.
+info := {g.address: group_info(g, ps, undecided) |
+	undecided := undecided_alarms
+	some g in groups
+	ps := [p |
+		some p in infracheck.referrers(input, g, policy_type)
+		g.address in infracheck.references_under(p, "autoscaling_group_name")
+	]
+}
 
-group_info(g, ps) := {
+# Each alarm of the group is judged once for both directions: the directions it
+# triggers, and, only when some value that decides it is not known until apply
+# (`undecided`: those alarms), the directions it may trigger.
+group_info(g, ps, undecided) := {
 	"policies": ps,
 	"triggers": {dir | some f in fs; some dir in f.triggers},
 	"maybe": {dir | some f in fs; some dir in f.maybe},
 	"tracking_ok": count([p | some p in ps; tracking_ok(p)]) > 0,
 	"tracking_maybe": count([p | some p in ps; tracking_maybe(p)]) > 0,
 } if {
-	fs := [alarm_facts(a, g, ps) | some a in alarms(g, ps)]
-}
-
-# The directions alarm `a` triggers for group `g`, and those it may trigger once
-# unknown values are known: each alarm is judged once for both directions
-# (function calls cost in regorus).
-alarm_facts(a, g, ps) := {"triggers": t, "maybe": maybe_dirs(a, g, ps, t)} if {
-	t := trigger_dirs(a, g, ps)
+	group_alarms := alarms(g, ps)
+	fs := array.concat(
+		[{"triggers": trigger_dirs(a, g, ps), "maybe": set()} | some a in group_alarms; not a.address in undecided],
+		[{"triggers": t, "maybe": maybe_dirs(a, g, ps, t)} | some a in group_alarms; a.address in undecided; t := trigger_dirs(a, g, ps)],
+	)
 }
 
 # ---------------------------------------------------------------------------
@@ -164,13 +167,16 @@ trigger_dirs(a, g, ps) := {dir |
 }
 
 # The directions alarm `a` does not trigger but may, because some value that
-# decides it is not known until apply (`triggers`: those it does trigger).
+# decides it is not known until apply (`triggers`: those it does trigger); asked
+# of the alarms in undecided_alarms only.
 maybe_dirs(a, g, ps, triggers) := {dir |
-	undecided_alarm(a)
 	some dir, _ in directions
 	not dir in triggers
 	possible(a, g, ps, dir)
 }
+
+# The alarms some of whose deciding values are not known until apply, found once.
+undecided_alarms := {a.address | some a in lib.resources(alarm_type); undecided_alarm(a)}
 
 undecided_alarm(a) if {
 	some path in ["metric_name", "comparison_operator", "threshold"]
