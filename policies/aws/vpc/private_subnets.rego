@@ -45,24 +45,29 @@ tiers := lib.all_subnet_tiers
 
 statuses := lib.all_route_table_statuses
 
-# Subnets that are, or may be, private, with their tier, the addresses of their
-# route tables and whether those are all known; computed once per subnet
-# (function calls cost in regorus).
-# The tiers and routing are bound before the loop: regorus looks a package's (and
-# more so the library's) value up again on every read.
-candidates := [{"subnet": s, "tier": tier, "tables": r.route_tables, "undecided": r.undecided} |
+# Subnets that are, or may be, private, with their tier, whether they map public
+# IPs ("yes", "no" or "maybe"), their route tables, each one's NAT status, and
+# whether those are all known; computed once per subnet, so that the bodies below
+# read fields instead of calling functions (a call costs in regorus).
+# The tiers, routing and statuses are bound before the loop: regorus looks a
+# package's (and more so the library's) value up again on every read.
+candidates := [{"subnet": s, "tier": tier, "public_ip": public_ip(s), "tables": r.route_tables, "nat": nat, "undecided": r.undecided} |
 	tier_of := tiers
 	routing := lib.subnet_routing.subnets
+	status_of := statuses
 	some s in lib.resources("aws_subnet")
 	tier := tier_of[s.address]
 	tier != "public"
 	r := routing[s.address]
+	nat := [{"address": rt, "nat": status_of[rt].nat} | some rt in r.route_tables]
 ]
 
-maps_public_ip(s) if {
-	not infracheck.is_unknown_at(s.unknown, "map_public_ip_on_launch")
+# Whether subnet `s` maps public IPv4 addresses on launch.
+public_ip(s) := "maybe" if {
+	infracheck.is_unknown_at(s.unknown, "map_public_ip_on_launch")
+} else := "yes" if {
 	infracheck.get(s.values, "map_public_ip_on_launch", false) == true
-}
+} else := "no"
 
 # ---------------------------------------------------------------------------
 # Public IPs.
@@ -70,18 +75,18 @@ maps_public_ip(s) if {
 deny contains {"address": c.subnet.address, "message": "private subnet auto-assigns public IPv4 addresses (map_public_ip_on_launch = true)"} if {
 	some c in candidates
 	c.tier == "private"
-	maps_public_ip(c.subnet)
+	c.public_ip == "yes"
 }
 
 unknown contains {"address": c.subnet.address, "message": "whether the private subnet auto-assigns public IPv4 addresses is not known until apply"} if {
 	some c in candidates
-	infracheck.is_unknown_at(c.subnet.unknown, "map_public_ip_on_launch")
+	c.public_ip == "maybe"
 }
 
 unknown contains {"address": c.subnet.address, "message": "the subnet auto-assigns public IPv4 addresses, and whether it is private is not known until apply"} if {
 	some c in candidates
 	c.tier == "undecided"
-	maps_public_ip(c.subnet)
+	c.public_ip == "yes"
 }
 
 # ---------------------------------------------------------------------------
@@ -97,21 +102,24 @@ deny contains {"address": c.subnet.address, "message": "private subnet uses the 
 deny contains {"address": c.subnet.address, "message": sprintf("route table %s of the private subnet has no 0.0.0.0/0 route through a NAT gateway", [rt])} if {
 	some c in candidates
 	c.tier == "private"
-	some rt in c.tables
-	statuses[rt].nat == "no"
+	some t in c.nat
+	t.nat == "no"
+	rt := t.address
 }
 
 unknown contains {"address": c.subnet.address, "message": sprintf("whether route table %s sends 0.0.0.0/0 through a NAT gateway is not known until apply", [rt])} if {
 	some c in candidates
-	some rt in c.tables
-	statuses[rt].nat == "maybe"
+	some t in c.nat
+	t.nat == "maybe"
+	rt := t.address
 }
 
 unknown contains {"address": c.subnet.address, "message": sprintf("route table %s has no 0.0.0.0/0 route through a NAT gateway, and whether the subnet is private is not known until apply", [rt])} if {
 	some c in candidates
 	c.tier == "undecided"
-	some rt in c.tables
-	statuses[rt].nat == "no"
+	some t in c.nat
+	t.nat == "no"
+	rt := t.address
 }
 
 unknown contains {"address": c.subnet.address, "message": "the subnet's route tables are not known until apply"} if {
