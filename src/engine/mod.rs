@@ -342,15 +342,14 @@ impl PolicySet {
         }
         let mut engine = self.engine.clone();
         engine.set_input(input);
-        // Groups of rules, each evaluated as one query, handed to the threads from a
-        // queue, costliest first, so the threads finish close together.
-        let threads = crate::parallel::cores();
+        // Groups of rules, each evaluated as one query, handed to the threads one at a
+        // time (parallel::map_each), costliest first, so the threads finish close
+        // together.
         let groups = group_rules(&applicable, &by_type);
         let group_rules: Vec<Vec<&LoadedRule>> = groups
             .iter()
             .map(|g| g.iter().map(|&i| applicable[i]).collect())
             .collect();
-        let threads = threads.min(groups.len().max(1));
         // One query module for all threads, prepared once before the engine is
         // cloned: regorus analyses every module on an engine's first evaluation (~20 MB
         // and ~15 ms with the built-in rules), and the clones share that work.
@@ -365,32 +364,15 @@ impl PolicySet {
             && engine
                 .eval_rule(format!("data.{COMBINED_PACKAGE}.ready"))
                 .is_ok();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let outcomes: Vec<(usize, RuleOutcome)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    let (engine, groups, group_rules, next) =
-                        (&engine, &groups, &group_rules, &next);
-                    s.spawn(move || {
-                        let mut out = Vec::new();
-                        loop {
-                            let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(members) = groups.get(g) else { break };
-                            // A fresh clone per group: an engine keeps the values it
-                            // computed until its next query overwrites them.
-                            let mut engine = engine.clone();
-                            let outcomes =
-                                eval_group(&mut engine, &group_rules[g], combined.then_some(g));
-                            out.extend(members.iter().copied().zip(outcomes));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+        let group_outcomes = crate::parallel::map_each((0..groups.len()).collect(), |g| {
+            // A panic inside regorus costs the group's rules an error, not the run.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // A fresh clone per group: an engine keeps the values it computed
+                // until its next query overwrites them.
+                let mut engine = engine.clone();
+                eval_group(&mut engine, &group_rules[g], combined.then_some(g))
+            }))
+            .ok()
         });
         // The engine holds the input document and the evaluation's state: freed, and
         // given back to the OS, before the findings are built. Freed on another thread
@@ -398,16 +380,19 @@ impl PolicySet {
         // the peak at 9k resources went from 80 MB to 85-88 MB in a third of the runs.
         drop(engine);
         crate::alloc::release_freed_memory();
-        // Every rule gets an outcome: one whose thread died is an error, not absent.
+        // Every rule gets an outcome: one whose evaluation died is an error, not absent.
         let mut by_index: Vec<Option<RuleOutcome>> = (0..applicable.len()).map(|_| None).collect();
-        for (i, outcome) in outcomes {
-            if let Some(slot) = by_index.get_mut(i) {
-                *slot = Some(outcome);
+        for (members, outcomes) in groups.iter().zip(group_outcomes) {
+            for (&i, outcome) in members.iter().zip(outcomes.into_iter().flatten()) {
+                if let Some(slot) = by_index.get_mut(i) {
+                    *slot = Some(outcome);
+                }
             }
         }
-        let outcomes: Vec<RuleOutcome> = by_index
+        let jobs: Vec<(RuleOutcome, &RuleMeta)> = by_index
             .into_iter()
             .map(|o| o.unwrap_or_else(|| Err("the evaluation stopped unexpectedly".to_string())))
+            .zip(applicable.iter().map(|r| &r.meta))
             .collect();
 
         let by_address: HashMap<&str, &crate::model::Resource> = scan
@@ -417,10 +402,6 @@ impl PolicySet {
             .collect();
         // Each rule's findings are built on their own, on all cores: at 9k resources
         // they are ~30,000, which took ~30 ms on one thread.
-        let jobs: Vec<(RuleOutcome, &RuleMeta)> = outcomes
-            .into_iter()
-            .zip(applicable.iter().map(|r| &r.meta))
-            .collect();
         let per_rule = crate::parallel::map_each(jobs, |(outcome, meta)| {
             rule_findings(meta, outcome, scan, &by_type, &by_address)
         });

@@ -299,7 +299,6 @@ fn config_address(r: &Resource) -> String {
     }
 }
 
-/// `registry.terraform.io/hashicorp/aws` -> `aws`.
 /// What the configuration says about a resource.
 struct Resolution {
     provider: String,
@@ -355,6 +354,7 @@ fn resolve_resource<'a>(
     }
 }
 
+/// `registry.terraform.io/hashicorp/aws` -> `aws`.
 fn short_provider(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
 }
