@@ -4,33 +4,13 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
+use std::io::Write;
 
 use super::{sorted, Context, SourceInfo};
-use crate::findings::{
-    Finding, RuleError, RuleMeta, ScanResult, Severity, Status, Suppression, Warning,
-};
-use crate::frameworks::FrameworkReport;
+use crate::findings::{Finding, ScanResult, Severity, Status, Suppression};
 use crate::model::Location;
 
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    schema_version: u32,
-    tool: Tool,
-    source: SourceRow<'a>,
-    summary: Summary,
-    rules: &'a [RuleMeta],
-    results: Rows<'a>,
-    errors: &'a [RuleError],
-    warnings: &'a [Warning],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    framework: Option<&'a FrameworkReport>,
-    /// Live scans: what could not be read (always present there, even empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    coverage_gaps: Option<&'a [crate::model::Gap]>,
-}
 
 /// The source; a live run over several accounts lists them.
 #[derive(Serialize)]
@@ -146,32 +126,153 @@ impl Rows<'_> {
         }
     }
 
-    /// The row of `f` as the pretty printer writes it inside `results` (two levels
-    /// deep: four more spaces after each line break; JSON strings hold none).
-    fn render(&self, f: &Finding) -> serde_json::Result<Box<RawValue>> {
-        let row = self.row(f);
-        let text = serde_json::to_string_pretty(&row)?;
-        RawValue::from_string(text.replace('\n', "\n    "))
+    /// The array as the pretty printer writes it as a member of the report: each
+    /// row at depth 2, rendered straight at that depth (no re-indenting or
+    /// re-validating the text afterwards).
+    fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        if self.findings.is_empty() {
+            return w.write_all(b"[]");
+        }
+        w.write_all(b"[")?;
+        let mut first = true;
+        for batch in self.findings.chunks(ROWS_PER_BATCH) {
+            let rendered = crate::parallel::map_chunks(batch, 512, |part| {
+                let mut text = Vec::with_capacity(part.len() * 512);
+                for (i, f) in part.iter().enumerate() {
+                    text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                    let mut ser =
+                        serde_json::Serializer::with_formatter(&mut text, Indented::at(2));
+                    self.row(f).serialize(&mut ser)?;
+                }
+                Ok::<_, serde_json::Error>(text)
+            });
+            for part in rendered {
+                let part = part?;
+                // Each part opens with the line break of its first row; all but the
+                // array's first row follow a comma.
+                if !first {
+                    w.write_all(b",")?;
+                }
+                first = false;
+                w.write_all(&part)?;
+            }
+        }
+        w.write_all(b"\n  ]")
     }
 }
 
-impl Serialize for Rows<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for batch in self.findings.chunks(ROWS_PER_BATCH) {
-            let rendered = crate::parallel::map_chunks(batch, 512, |part| {
-                part.iter()
-                    .map(|f| self.render(f))
-                    .collect::<serde_json::Result<Vec<_>>>()
-            });
-            for part in rendered {
-                for row in part.map_err(serde::ser::Error::custom)? {
-                    seq.serialize_element(&row)?;
-                }
-            }
+/// serde_json's pretty printer (two-space indent), starting `level` deep: its
+/// `PrettyFormatter` always starts at the top, and the rows are rendered apart
+/// from the document they go in.
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(level: usize) -> Self {
+        Indented {
+            level,
+            has_value: false,
         }
-        seq.end()
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.line(w)
+    }
+
+    fn line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// The report object, written a member at a time so that `results` is streamed.
+struct Members<'w> {
+    w: &'w mut dyn Write,
+    first: bool,
+}
+
+impl<'w> Members<'w> {
+    fn new(w: &'w mut dyn Write) -> Self {
+        Members { w, first: true }
+    }
+
+    fn key(&mut self, key: &str) -> std::io::Result<()> {
+        self.w.write_all(if self.first { b"{" } else { b"," })?;
+        self.first = false;
+        write!(self.w, "\n  \"{key}\": ")
+    }
+
+    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> std::io::Result<()> {
+        self.key(key)?;
+        let mut ser = serde_json::Serializer::with_formatter(&mut *self.w, Indented::at(1));
+        value.serialize(&mut ser)?;
+        Ok(())
+    }
+
+    fn end(self) -> std::io::Result<()> {
+        self.w.write_all(if self.first { b"{}" } else { b"\n}" })
     }
 }
 
@@ -183,6 +284,7 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
 }
 
 /// Streams the report to `w`: a large scan's report is never held whole in memory.
+/// The members, in this order, are those of docs/json-output.md.
 pub fn write(
     result: &ScanResult,
     ctx: &Context,
@@ -190,66 +292,149 @@ pub fn write(
 ) -> std::io::Result<()> {
     let source = ctx.source;
     let several = !source.accounts().is_empty();
-    let framework = ctx.framework;
-    let titles: HashMap<&str, &str> = result
-        .rules
-        .iter()
-        .map(|r| (r.id.as_str(), r.title.as_str()))
-        .collect();
-    let report = Report {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
+    let rows = Rows {
+        findings: sorted(&result.findings),
+        titles: result
+            .rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.title.as_str()))
+            .collect(),
+        several,
+        ctx,
+    };
+    let summary = Summary {
+        total: counts(result.findings.iter()),
+        suppressed: result.suppressed(),
+        errors: result.errors.len(),
+        warnings: result.warnings.len(),
+        by_severity: Severity::ALL
+            .iter()
+            .map(|&s| {
+                (
+                    s.as_str(),
+                    counts(result.findings.iter().filter(move |f| f.severity == s)),
+                )
+            })
+            .collect(),
+    };
+    let mut report = Members::new(w);
+    report.member("schema_version", &SCHEMA_VERSION)?;
+    report.member(
+        "tool",
+        &Tool {
             name: "infracheck",
             version: env!("CARGO_PKG_VERSION"),
         },
-        source: SourceRow {
+    )?;
+    report.member(
+        "source",
+        &SourceRow {
             info: source,
             accounts: source.accounts(),
         },
-        summary: Summary {
-            total: counts(result.findings.iter()),
-            suppressed: result.suppressed(),
-            errors: result.errors.len(),
-            warnings: result.warnings.len(),
-            by_severity: Severity::ALL
-                .iter()
-                .map(|&s| {
-                    (
-                        s.as_str(),
-                        counts(result.findings.iter().filter(move |f| f.severity == s)),
-                    )
-                })
-                .collect(),
-        },
-        rules: &result.rules,
-        results: Rows {
-            findings: sorted(&result.findings),
-            titles,
-            several,
-            ctx,
-        },
-        errors: &result.errors,
-        warnings: &result.warnings,
-        framework,
-        coverage_gaps: (source.kind == "live" || !result.coverage_gaps.is_empty())
-            .then_some(result.coverage_gaps.as_slice()),
-    };
-    serde_json::to_writer_pretty(&mut *w, &report)?;
+    )?;
+    report.member("summary", &summary)?;
+    report.member("rules", &result.rules)?;
+    report.key("results")?;
+    rows.write(report.w)?;
+    report.member("errors", &result.errors)?;
+    report.member("warnings", &result.warnings)?;
+    if let Some(framework) = ctx.framework {
+        report.member("framework", framework)?;
+    }
+    // Live scans: what could not be read (always present there, even empty).
+    if source.kind == "live" || !result.coverage_gaps.is_empty() {
+        report.member("coverage_gaps", &result.coverage_gaps)?;
+    }
+    report.end()?;
     w.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::{RuleError, RuleMeta, Warning};
+    use crate::frameworks::FrameworkReport;
 
-    /// The rows rendered in parallel batches read exactly as serde's pretty printer
-    /// writes the same rows in one pass, over several batches and chunks.
-    #[test]
-    fn batched_rows_match_a_plain_rendering() {
-        #[derive(Serialize)]
-        struct Doc<T> {
-            results: T,
+    /// What serde's pretty printer writes for the report, in one pass: the
+    /// reference the member-by-member, batched writing must match byte for byte.
+    #[derive(Serialize)]
+    struct Reference<'a> {
+        schema_version: u32,
+        tool: Tool,
+        source: SourceRow<'a>,
+        summary: Summary,
+        rules: &'a [RuleMeta],
+        results: Vec<ResultRow<'a>>,
+        errors: &'a [RuleError],
+        warnings: &'a [Warning],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        framework: Option<&'a FrameworkReport>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        coverage_gaps: Option<&'a [crate::model::Gap]>,
+    }
+
+    fn reference(result: &ScanResult, ctx: &Context) -> String {
+        let source = ctx.source;
+        let rows = Rows {
+            findings: sorted(&result.findings),
+            titles: result
+                .rules
+                .iter()
+                .map(|r| (r.id.as_str(), r.title.as_str()))
+                .collect(),
+            several: !source.accounts().is_empty(),
+            ctx,
+        };
+        let doc = Reference {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "infracheck",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            source: SourceRow {
+                info: source,
+                accounts: source.accounts(),
+            },
+            summary: Summary {
+                total: counts(result.findings.iter()),
+                suppressed: result.suppressed(),
+                errors: result.errors.len(),
+                warnings: result.warnings.len(),
+                by_severity: Severity::ALL
+                    .iter()
+                    .map(|&s| {
+                        (
+                            s.as_str(),
+                            counts(result.findings.iter().filter(move |f| f.severity == s)),
+                        )
+                    })
+                    .collect(),
+            },
+            rules: &result.rules,
+            results: rows.findings.iter().map(|f| rows.row(f)).collect(),
+            errors: &result.errors,
+            warnings: &result.warnings,
+            framework: ctx.framework,
+            coverage_gaps: (source.kind == "live" || !result.coverage_gaps.is_empty())
+                .then_some(result.coverage_gaps.as_slice()),
+        };
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    fn source(kind: &str, path: &str) -> SourceInfo {
+        SourceInfo {
+            kind: kind.into(),
+            path: path.into(),
+            regions: vec!["us-east-1".into()],
+            resources: 3,
         }
+    }
+
+    /// Rows over several batches and chunks, with nested objects (locations), empty
+    /// arrays (rules, errors) and escaped strings.
+    #[test]
+    fn batched_report_reads_as_the_pretty_printer_writes_it() {
         let findings: Vec<Finding> = (0..ROWS_PER_BATCH * 2 + 7)
             .map(|i| Finding {
                 rule_id: format!("S3-00{}", i % 5),
@@ -271,22 +456,25 @@ mod tests {
                 suppression: None,
             })
             .collect();
-        let source = SourceInfo {
-            kind: "plan".into(),
-            path: "p.json".into(),
-            regions: vec![],
-            resources: 0,
+        let result = ScanResult {
+            findings,
+            ..ScanResult::default()
         };
+        let source = source("plan", "p.json");
         let ctx = Context::new(&source);
-        let rows = Rows {
-            findings: findings.iter().collect(),
-            titles: HashMap::from([("S3-001", "A title")]),
-            several: false,
-            ctx: &ctx,
-        };
-        let plain: Vec<ResultRow> = rows.findings.iter().map(|f| rows.row(f)).collect();
-        let expected = serde_json::to_string_pretty(&Doc { results: plain }).unwrap();
-        let batched = serde_json::to_string_pretty(&Doc { results: rows }).unwrap();
-        assert_eq!(batched, expected);
+        assert_eq!(render(&result, &ctx), reference(&result, &ctx));
+    }
+
+    /// No rows, and a live source over two accounts: `results` is `[]`, the
+    /// source lists the accounts and `coverage_gaps` is present though empty.
+    #[test]
+    fn empty_live_report_reads_as_the_pretty_printer_writes_it() {
+        let result = ScanResult::default();
+        let source = source("live", "aws:111111111111,222222222222");
+        let ctx = Context::new(&source);
+        let text = render(&result, &ctx);
+        assert!(text.contains("\"results\": [],"), "{text}");
+        assert!(text.contains("\"coverage_gaps\": []\n}"), "{text}");
+        assert_eq!(text, reference(&result, &ctx));
     }
 }
