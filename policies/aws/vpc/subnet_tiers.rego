@@ -46,72 +46,76 @@ import rego.v1
 
 import data.lib.infracheck as lib
 
-vpc_types := ["aws_vpc", "aws_default_vpc"]
-
 tier_names := ["public", "private"]
 
-vpcs := [v |
-	some t in vpc_types
-	some v in lib.resources(t)
-	included(v)
-]
-
-included(_) if lib.config("include_default_vpcs") == true
-
-included(v) if not lib.default_vpc(v)
-
-# The tier of every subnet, computed once.
-tiers := lib.all_subnet_tiers
+# Default VPCs are left out unless the configuration includes them.
+vpcs := [v | some t in ["aws_vpc", "aws_default_vpc"]; some v in lib.resources(t)] if {
+	lib.config("include_default_vpcs") == true
+} else := [v | some v in lib.resources("aws_vpc"); object.get(v.values, "default", false) != true]
 
 # Subnets whose VPC reference could not be resolved: they may belong to any VPC.
-orphan_subnets := [s |
+orphan_subnets := [s.address |
 	some address in object.get(input.unresolved, "aws_subnet", [])
 	s := input.resources[address]
 	count(infracheck.references_under(s, "vpc_id")) == 0
 	infracheck.is_unknown_at(s.unknown, "vpc_id")
 ]
 
+# The known zone of every subnet, computed once: lib.subnet_az written out (its
+# name, else its zone ID), since a function call per subnet costs more than the
+# tests themselves.
+zones := object.union(
+	{s.address: az |
+		some s in lib.resources("aws_subnet")
+		not s.unknown.availability_zone_id
+		az := object.get(s.values, "availability_zone_id", null)
+		is_string(az)
+		az != ""
+	},
+	{s.address: az |
+		some s in lib.resources("aws_subnet")
+		not s.unknown.availability_zone
+		az := object.get(s.values, "availability_zone", null)
+		is_string(az)
+		az != ""
+	},
+)
+
 # For each VPC and tier: the known zones of its subnets of that tier, and the
 # subnets that may add a zone (of that tier with a zone not known until apply, or
 # of a tier not known until apply, or not joined to any VPC).
-stats := {v.address: {tier: tier_stats(subnets, tier) | some tier in tier_names} |
+stats := {v.address: per_tier |
+	# Bound once: regorus looks a package's value up on every read.
+	tier_of := lib.all_subnet_tiers
+	zone_of := zones
+	orphans := orphan_subnets
 	some v in vpcs
 	subnets := infracheck.referrers_pointing(input, v, "aws_subnet", "vpc_id")
-}
-
-# The known zone of every subnet, computed once.
-zones := {s.address: az | some s in lib.resources("aws_subnet"); az := lib.subnet_az(s)}
-
-tier_stats(subnets, tier) := {
-	"zones": {az | some s in subnets; tier_of[s.address] == tier; az := zone_of[s.address]},
-	"maybe": array.concat(
-		array.concat(
-			[s.address | some s in subnets; tier_of[s.address] == tier; not zone_of[s.address]],
-			[s.address | some s in subnets; tier_of[s.address] == "undecided"],
+	undecided := [s.address | some s in subnets; tier_of[s.address] == "undecided"]
+	per_tier := {tier: {
+		"zones": {az | some s in subnets; tier_of[s.address] == tier; az := zone_of[s.address]},
+		"maybe": array.concat(
+			array.concat([s.address | some s in subnets; tier_of[s.address] == tier; not zone_of[s.address]], undecided),
+			orphans,
 		),
-		[s.address | some s in orphan_subnets],
-	),
-} if {
-	# Bound once per call: regorus looks a package's value up on every read.
-	tier_of := tiers
-	zone_of := zones
+	} |
+		some tier in tier_names
+	}
 }
 
 problem(zones, tier) := sprintf("no %s subnets", [tier]) if {
 	count(zones) == 0
 } else := sprintf("%s subnets are in only 1 availability zone (%s)", [tier, concat(", ", zones)])
 
-deny contains {"address": v.address, "message": problem(st.zones, tier)} if {
-	some v in vpcs
-	some tier in tier_names
-	st := stats[v.address][tier]
+deny contains {"address": address, "message": problem(st.zones, tier)} if {
+	some address, per_tier in stats
+	some tier, st in per_tier
 	count(st.zones) + count(st.maybe) < 2
 }
 
-unknown contains {"address": v.address, "message": msg} if {
-	some v in vpcs
-	some tier in tier_names
-	st := stats[v.address][tier]
+unknown contains {"address": address, "message": msg} if {
+	some address, per_tier in stats
+	some tier, st in per_tier
 	count(st.zones) < 2
 	count(st.zones) + count(st.maybe) >= 2
 	msg := sprintf("%s, unless subnets whose VPC, tier or zone is not known until apply make up 2 zones (%s)", [problem(st.zones, tier), concat(", ", st.maybe)])

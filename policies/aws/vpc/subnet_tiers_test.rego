@@ -188,3 +188,36 @@ test_unresolved_subnets_are_unknown if {
 		"no private subnets, unless subnets whose VPC, tier or zone is not known until apply make up 2 zones (aws_subnet.x, aws_subnet.y)",
 	)} with input as inp with data.infracheck.config as cfg
 }
+
+test_vpcs_marked_default_left_out_unless_included if {
+	v := lib.mock_resource("aws_vpc.legacy", {"cidr_block": "172.31.0.0/16", "default": true})
+	inp := lib.mock_input([v])
+	count(rule.deny) == 0 with input as inp with data.infracheck.config as cfg
+	count(rule.deny) == 2 with input as inp with data.infracheck.config as {"include_default_vpcs": true}
+}
+
+# A subnet placed by zone ID only: the zone ID stands for its zone; a zone name,
+# when known, is preferred to it.
+test_zone_ids_stand_for_unnamed_zones if {
+	rs := [r |
+		some r0 in network("", ["us-east-1a", "us-east-1b"], ["use1-az1", "use1-az2"])
+		r := by_zone_id(r0)
+	]
+	inp := lib.mock_input(rs)
+	count(rule.deny) == 0 with input as inp with data.infracheck.config as cfg
+	count(rule.unknown) == 0 with input as inp with data.infracheck.config as cfg
+	named := [r |
+		some r0 in rs
+		r := with_zone_name(r0, "us-east-1a")
+	]
+	rule.deny == {lib.result({"address": "aws_vpc.main"}, "private subnets are in only 1 availability zone (us-east-1a)")} with input as lib.mock_input(named) with data.infracheck.config as cfg
+}
+
+# Private subnets given their zone as availability_zone_id.
+by_zone_id(r) := object.union(r, {"values": {"availability_zone": null, "availability_zone_id": r.values.availability_zone}}) if {
+	startswith(r.address, "aws_subnet.private_")
+} else := r
+
+with_zone_name(r, az) := object.union(r, {"values": {"availability_zone": az}}) if {
+	startswith(r.address, "aws_subnet.private_")
+} else := r
