@@ -69,43 +69,48 @@ alb_kind := {
 	"key": "arn_suffix",
 }
 
-# The metrics of alarm `a`: its own and those of its metric_query blocks, each with
-# the attribute path prefix of its fields. (Plain lookups: this runs on every alarm.)
-metrics(a) := array.concat([{"prefix": "", "m": a.values}], [{"prefix": sprintf("metric_query.%d.metric.%d.", [i, j]), "m": m} |
-	some i, q in infracheck.get_list(a.values, "metric_query")
-	some j, m in infracheck.get_list(q, "metric")
-])
+kinds := [asg_kind, alb_kind]
 
-# metric_name and comparison_operator are top-level scalars: exact keys of `unknown`.
-name_unknown(a, x) if {
-	x.prefix == ""
-	a.unknown.metric_name
-}
+# Each alarm, worked out once with the tests written out (a function call costs
+# regorus more than they do): whether its operator is not known until apply or is
+# a "greater than", and its metrics: its own and those of its metric_query blocks,
+# each with the attribute path prefix of its fields and whether its metric_name is
+# not known until apply (a top-level scalar is an exact key of `unknown`).
+views := [{"a": a, "high": high, "op_unknown": op_unknown, "metrics": metrics} |
+	some a in alarms
+	op_unknown := object.get(a.unknown, "comparison_operator", false) == true
+	high := count([op |
+		not op_unknown
+		op := a.values.comparison_operator
+		is_string(op)
+		startswith(op, "GreaterThan")
+	]) > 0
+	metrics := array.concat(
+		[{"prefix": "", "m": a.values, "name_unknown": object.get(a.unknown, "metric_name", false) == true}],
+		[{"prefix": prefix, "m": m, "name_unknown": infracheck.is_unknown(a.unknown, concat("", [prefix, "metric_name"]))} |
+			some i, q in infracheck.get_list(a.values, "metric_query")
+			some j, m in infracheck.get_list(q, "metric")
+			prefix := sprintf("metric_query.%d.metric.%d.", [i, j])
+		],
+	)
+]
 
-name_unknown(a, x) if {
-	x.prefix != ""
-	infracheck.is_unknown(a.unknown, concat("", [x.prefix, "metric_name"]))
-}
-
-# References rather than object.get where a missing value fails alike: a builtin
-# call costs regorus thousands of instructions, and this runs per metric and kind.
-matches(a, x, kind) if {
-	not name_unknown(a, x)
+# Each metric of a kind (its name known and one of the kind's, in the kind's
+# namespace or none) of each alarm, with the kind. References rather than
+# object.get where a missing value fails alike.
+kind_matches := [{"v": v, "x": x, "kind": kind} |
+	ks := kinds
+	some v in views
+	some x in v.metrics
+	not x.name_unknown
+	some kind in ks
 	x.m.metric_name in kind.metrics
 	ns := object.get(x.m, "namespace", null)
 	ns in {null, kind.namespace}
-}
+]
 
-operator_unknown(a) if a.unknown.comparison_operator
-
-high(a) if {
-	not operator_unknown(a)
-	op := a.values.comparison_operator
-	is_string(op)
-	startswith(op, "GreaterThan")
-}
-
-kinds := [asg_kind, alb_kind]
+# The qualifying metrics: those of high alarms.
+high_matches := [{"a": m.v.a, "x": m.x, "kind": m.kind} | some m in kind_matches; m.v.high]
 
 # The addresses the dimensions of metric `x` of alarm `a` refer to for `kind`
 # ("dimensions" from a plan's configuration, "dimensions.<Name>" from known values).
@@ -117,25 +122,6 @@ dim_targets(a, x, kind) := array.concat(
 # Computed once over the alarms (no per-resource joins): [address, dimension] of the
 # resources a qualifying alarm watches, and of those an alarm may watch once unknown
 # values are known.
-# Each alarm with its metrics and whether its operator is a "greater than", worked
-# out once (function calls cost in regorus).
-views := [{"a": a, "high": is_high(a), "metrics": metrics(a)} | some a in alarms]
-
-is_high(a) := true if {
-	high(a)
-} else := false
-
-# Each metric of a high alarm that is of a kind, with the kind: found once for
-# watched and dimension_values.
-high_matches := [{"a": v.a, "x": x, "kind": kind} |
-	ks := kinds
-	some v in views
-	v.high
-	some x in v.metrics
-	some kind in ks
-	matches(v.a, x, kind)
-]
-
 watched := {[addr, m.kind.dim] |
 	some m in high_matches
 	some addr in dim_targets(m.a, m.x, m.kind)
@@ -144,20 +130,14 @@ watched := {[addr, m.kind.dim] |
 maybe_watched := {[addr, kind.dim] |
 	ks := kinds
 	some v in views
-	a := v.a
 	some x in v.metrics
-	name_unknown(a, x)
+	x.name_unknown
 	some kind in ks
-	some addr in dim_targets(a, x, kind)
-} | {[addr, kind.dim] |
-	ks := kinds
-	some v in views
-	a := v.a
-	operator_unknown(a)
-	some x in v.metrics
-	some kind in ks
-	matches(a, x, kind)
-	some addr in dim_targets(a, x, kind)
+	some addr in dim_targets(v.a, x, kind)
+} | {[addr, m.kind.dim] |
+	some m in kind_matches
+	m.v.op_unknown
+	some addr in dim_targets(m.v.a, m.x, m.kind)
 }
 
 # Live data: dimension name -> [region, value] of every qualifying alarm, matched

@@ -131,3 +131,17 @@ test_unknown_lb_type_is_unknown if {
 	count(rule.deny) == 0 with input as inp
 	rule.unknown == {{"address": "aws_lb.x", "message": "the load balancer type is not known until apply"}} with input as inp
 }
+
+test_unknown_metric_of_a_metric_query_is_unknown if {
+	a := object.union(
+		alarm(
+			"aws_cloudwatch_metric_alarm.q",
+			{"comparison_operator": "GreaterThanThreshold", "metric_query": [{"id": "m1", "metric": [{"namespace": "AWS/ApplicationELB"}]}]},
+			{"metric_query.0.metric.0.dimensions": ["aws_lb.web"]},
+		),
+		{"unknown": {"metric_query.0.metric.0.metric_name": true}},
+	)
+	inp := lib.mock_input([alb("aws_lb.web"), a])
+	count(rule.deny) == 0 with input as inp
+	rule.unknown == {{"address": "aws_lb.web", "message": unknown_msg}} with input as inp
+}
