@@ -45,25 +45,6 @@ valid(c) if {
 # ---------------------------------------------------------------------------
 # Containment.
 
-vpc_associations(v) := [a |
-	some a in infracheck.referrers(input, v, association_type)
-	infracheck.points_at(input, a, "vpc_id", v)
-]
-
-# The known blocks of VPC `v` (`assocs`: its associations).
-vpc_blocks(v, assocs) := array.concat(
-	[c | c := infracheck.get(v.values, "cidr_block", null); not infracheck.is_unknown_at(v.unknown, "cidr_block"); valid(c)],
-	[c | some a in assocs; not infracheck.is_unknown_at(a.unknown, "cidr_block"); c := infracheck.get(a.values, "cidr_block", null); valid(c)],
-)
-
-# A block of VPC `v` (`assocs`: its associations) is not known until apply.
-vpc_blocks_unknown(v, _) if infracheck.is_unknown_at(v.unknown, "cidr_block")
-
-vpc_blocks_unknown(_, assocs) if {
-	some a in assocs
-	infracheck.is_unknown_at(a.unknown, "cidr_block")
-}
-
 # Associations whose VPC reference could not be resolved: their block may belong to
 # any VPC.
 orphan_associations := [a |
@@ -97,15 +78,24 @@ cidrs := {s.address: c |
 	net.cidr_is_valid(c)
 }
 
-vpc_info := {v.address: {"blocks": vpc_blocks(v, assocs), "unknown": vpc_blocks_unknown_flag(v, assocs)} |
+vpc_info := {v.address: {"blocks": blocks, "unknown": unknown} |
 	some t in vpc_types
 	some v in lib.resources(t)
-	assocs := vpc_associations(v)
+	assocs := [a |
+		some a in infracheck.referrers(input, v, association_type)
+		infracheck.points_at(input, a, "vpc_id", v)
+	]
+	# The known blocks of the VPC and of its associations, and whether one of them
+	# is not known until apply.
+	blocks := [c |
+		some r in array.concat([v], assocs)
+		not infracheck.is_unknown_at(r.unknown, "cidr_block")
+		c := infracheck.get(r.values, "cidr_block", null)
+		is_string(c)
+		net.cidr_is_valid(c)
+	]
+	unknown := count([r | some r in array.concat([v], assocs); infracheck.is_unknown_at(r.unknown, "cidr_block")]) > 0
 }
-
-vpc_blocks_unknown_flag(v, assocs) := true if {
-	vpc_blocks_unknown(v, assocs)
-} else := false
 
 subnet_vpcs := {s.address: [v.address | some v in infracheck.single_referenced(input, s, "vpc_id", {"aws_vpc", "aws_default_vpc"})] | some s in subnets}
 
