@@ -176,12 +176,12 @@ ingress_text(e) := e.text
 lb_types := ["aws_lb", "aws_alb", "aws_elb"]
 
 # True when the security group at address `sg` is used by a load balancer.
-lb_security_group(sg) if sg in _lb_referenced
+lb_security_group(sg) if sg in lb_referenced
 
 # Every address a load balancer refers to, its security groups among them: the
 # referrers index read from the other side, once, since lb_security_group is asked
 # about every ingress rule of the scan.
-_lb_referenced := {a |
+lb_referenced := {a |
 	some t in lb_types
 	some lb in resources(t)
 	some targets in lb.references

@@ -34,10 +34,22 @@ import data.lib.infracheck as lib
 # Resource types that attach security groups to application instances.
 app_types := ["aws_launch_template", "aws_launch_configuration", "aws_instance"]
 
-# Each ingress rule with what the bodies below ask of it, computed once (function
-# calls cost in regorus).
-judged := [{"e": e, "app": app_rule(e), "maybe_app": maybe_app_rule(e), "sources": array.concat(e.cidrs, e.prefix_lists)} |
+# Each ingress rule with what the bodies below ask of it, computed once, the tests
+# written out rather than called (a function call costs regorus more than they do).
+# `app`: the rule belongs to a group attached to application instances, and not
+# to a load balancer; `no_groups`, `not_lb`: whether it may, once joins that could
+# not be resolved are known.
+judged := [{"e": e, "app": app, "no_groups": count(e.sgs) == 0, "not_lb": count(not_lb) > 0, "sources": array.concat(e.cidrs, e.prefix_lists)} |
+	# Bound once: regorus looks a package's value up on every read.
+	lb_referenced := lib.lb_referenced
+	referrers := input.referrers
 	some e in lib.sg_ingress_rules
+	not_lb := [sg | some sg in e.sgs; not sg in lb_referenced]
+	app := count([sg |
+		some sg in not_lb
+		some t in app_types
+		count(object.get(referrers, [sg, t], [])) > 0
+	]) > 0
 ]
 
 deny contains {"address": j.e.address, "message": sprintf("%s of a security group attached to application instances admits %s from %s; admit only the load balancer's security group", [
@@ -55,38 +67,28 @@ unknown contains {"address": j.e.address, "message": sprintf("the sources of %s 
 	j.e.sources_unknown
 }
 
-unknown contains {"address": j.e.address, "message": sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [j.e.text])} if {
+# Whether the group is attached to application instances is not known: the rule's
+# group is not known, or some attachment could not be resolved.
+unknown contains {"address": j.e.address, "message": maybe_app_message(j)} if {
 	some j in judged
 	not j.app
-	j.maybe_app
+	j.no_groups
 	cidr_or_unknown_sources(j)
 }
+
+unknown contains {"address": j.e.address, "message": maybe_app_message(j)} if {
+	app_joins_unresolved
+	some j in judged
+	not j.app
+	j.not_lb
+	cidr_or_unknown_sources(j)
+}
+
+maybe_app_message(j) := sprintf("%s has CIDR sources; whether its security group is attached to application instances is not known", [j.e.text])
 
 cidr_or_unknown_sources(j) if count(j.sources) > 0
 
 cidr_or_unknown_sources(j) if j.e.sources_unknown
-
-# True when the rule belongs to a group attached to application instances (and not
-# to a load balancer).
-app_rule(e) := true if {
-	some sg in e.sgs
-	app_group(sg)
-	not lib.lb_security_group(sg)
-} else := false
-
-app_group(sg) if {
-	some t in app_types
-	count(object.get(input.referrers, [sg, t], [])) > 0
-}
-
-# Same, counting joins that could not be resolved as possible.
-maybe_app_rule(e) := true if {
-	count(e.sgs) == 0
-} else := true if {
-	app_joins_unresolved
-	some sg in e.sgs
-	not lib.lb_security_group(sg)
-} else := false
 
 # Some resource that attaches security groups has a reference that could not be
 # resolved.

@@ -136,3 +136,18 @@ test_module_resources if {
 	rule.deny == {{"address": `module.app.aws_security_group.this["web"]`, "message": msg("ingress rule ingress.0", "tcp port 80", "0.0.0.0/0")}} with input as inp
 	count(rule.unknown) == 0 with input as inp
 }
+
+# An attachment that could not be resolved may add a group to application
+# instances, but never a load balancer's group.
+test_lb_groups_pass_though_attachments_are_unresolved if {
+	inp := object.union(
+		lib.mock_input([
+			sg("aws_security_group.alb", [ing("tcp", 443, 443, {"cidr_blocks": ["0.0.0.0/0"]})]),
+			user("aws_lb.web", "security_groups", "aws_security_group.alb"),
+			lib.mock_resource("aws_instance.app", {}),
+		]),
+		{"unresolved": {"aws_instance": ["aws_instance.app"]}},
+	)
+	count(rule.deny) == 0 with input as inp
+	count(rule.unknown) == 0 with input as inp
+}
