@@ -114,7 +114,6 @@ sg_ingress_rules := infracheck.sg_ingress_rules(input)
 #
 # Protocols tcp and udp are limited to from_port..to_port; ICMP rules carry no
 # ports.
-_port_protocols := {"tcp", "udp"}
 
 # True when ingress rule `e` (from sg_ingress_rules) admits every port.
 ingress_all_ports(e) if e.all_ports
@@ -128,19 +127,10 @@ ingress_may_cover_port(e, port) if ingress_port_status(e, port) in {"yes", "mayb
 
 # Whether ingress rule `e` admits traffic to `port`: "yes", "maybe" (its protocol
 # or ports are not known until apply) or "no"; ingress_covers_port and
-# ingress_may_cover_port read it. A rule asking both calls this once.
-ingress_port_status(e, port) := "yes" if {
-	e.all_ports
-} else := "yes" if {
-	e.port_range_known
-	e.from_port <= port
-	port <= e.to_port
-} else := "maybe" if {
-	e.protocol_unknown
-} else := "maybe" if {
-	e.ports_unknown
-	e.proto in _port_protocols
-} else := "no"
+# ingress_may_cover_port read it. A rule asking both calls this once. Built in
+# Rust (infracheck.ingress_port_status, which rules call directly): rules ask it of
+# every ingress rule and port.
+ingress_port_status(e, port) := infracheck.ingress_port_status(e, port)
 
 # True when the only port ingress rule `e` admits is `port`.
 ingress_only_port(e, port) if {
@@ -151,15 +141,8 @@ ingress_only_port(e, port) if {
 
 # Whether the only port ingress rule `e` admits is `port`: "yes", "maybe" (its
 # protocol or ports are not known until apply) or "no"; ingress_may_be_only_port
-# reads it.
-ingress_only_port_status(e, port) := "yes" if {
-	ingress_only_port(e, port)
-} else := "maybe" if {
-	e.protocol_unknown
-} else := "maybe" if {
-	e.ports_unknown
-	e.proto in _port_protocols
-} else := "no"
+# reads it. Built in Rust, as infracheck.ingress_only_port_status.
+ingress_only_port_status(e, port) := infracheck.ingress_only_port_status(e, port)
 
 # True when ingress rule `e` admits only `port`, or its protocol or ports are unknown
 # so it may.

@@ -41,9 +41,8 @@ admin_ports := [22, 3389]
 judged := [{"e": e, "open": open, "ports": ports, "statuses": {s | some s in ports}} |
 	some e in lib.sg_ingress_rules
 	open := count(e.open_cidrs) > 0
-	some x in [open, e.sources_unknown]
-	x == true
-	ports := {p: lib.ingress_port_status(e, p) | some p in admin_ports}
+	true in {open, e.sources_unknown}
+	ports := {p: infracheck.ingress_port_status(e, p) | some p in admin_ports}
 ]
 
 deny contains {"address": j.e.address, "message": message(j.e, ports)} if {

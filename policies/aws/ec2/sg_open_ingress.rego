@@ -34,7 +34,7 @@ import data.lib.infracheck as lib
 open_rules := [{"e": e, "exception": exception(e, statuses)} |
 	some e in lib.sg_ingress_rules
 	count(e.open_cidrs) > 0
-	statuses := {lib.ingress_only_port_status(e, p) | some p in public_ports}
+	statuses := {infracheck.ingress_only_port_status(e, p) | some p in public_ports}
 ]
 
 # "yes": the load-balancer exception applies; "maybe": it may once unknown values

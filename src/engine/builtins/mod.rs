@@ -177,6 +177,16 @@ const BUILTINS: &[Builtin] = &[
         1,
         sg_ingress::sg_ingress_rules,
     ),
+    (
+        "infracheck.ingress_port_status",
+        2,
+        sg_ingress::ingress_port_status,
+    ),
+    (
+        "infracheck.ingress_only_port_status",
+        2,
+        sg_ingress::ingress_only_port_status,
+    ),
     ("infracheck.wafv2_summary", 1, wafv2::wafv2_summary),
     ("infracheck.tags_lacking", 2, tags::tags_lacking),
     ("infracheck.tags_lacking_in", 2, tags::tags_lacking_in),

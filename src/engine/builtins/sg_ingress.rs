@@ -259,3 +259,114 @@ pub fn sg_ingress_rules(args: Vec<Value>) -> Result<Value> {
     };
     Ok(Value::from(rules(&Input::new(input))))
 }
+
+/// Rule `e` (an entry of sg_ingress_rules) and a port, of a port-status builtin.
+fn rule_and_port<'a>(args: &'a [Value], name: &str) -> Result<(&'a Value, &'a Value)> {
+    match args {
+        [e, port] => Ok((e, port)),
+        _ => Err(anyhow!("{name} takes 2 arguments")),
+    }
+}
+
+fn flag(e: &Value, k: &str) -> bool {
+    field(e, k) == Some(&Value::Bool(true))
+}
+
+/// Ports not known until apply: its protocol, or the ports of a tcp or udp rule.
+fn ports_may_vary(e: &Value) -> bool {
+    flag(e, "protocol_unknown")
+        || (flag(e, "ports_unknown") && matches!(str_field(e, "proto"), Some("tcp" | "udp")))
+}
+
+fn status(yes: bool, maybe: bool) -> Value {
+    Value::from(match (yes, maybe) {
+        (true, _) => "yes",
+        (false, true) => "maybe",
+        (false, false) => "no",
+    })
+}
+
+/// `infracheck.ingress_port_status(e, port)`: whether ingress rule `e` (an entry of
+/// sg_ingress_rules) admits `port`: "yes", "maybe" (its protocol or ports are not
+/// known until apply) or "no". Ports compare as Rego compares values.
+pub fn ingress_port_status(args: Vec<Value>) -> Result<Value> {
+    let (e, port) = rule_and_port(&args, "infracheck.ingress_port_status")?;
+    let in_range = flag(e, "port_range_known")
+        && field(e, "from_port").is_some_and(|from| from <= port)
+        && field(e, "to_port").is_some_and(|to| port <= to);
+    Ok(status(flag(e, "all_ports") || in_range, ports_may_vary(e)))
+}
+
+/// `infracheck.ingress_only_port_status(e, port)`: whether the only port ingress rule
+/// `e` admits is `port`: "yes", "maybe" (its protocol or ports are not known until
+/// apply) or "no".
+pub fn ingress_only_port_status(args: Vec<Value>) -> Result<Value> {
+    let (e, port) = rule_and_port(&args, "infracheck.ingress_only_port_status")?;
+    let only = flag(e, "port_range_known")
+        && field(e, "from_port").is_some_and(|from| from >= port)
+        && field(e, "to_port").is_some_and(|to| to <= port);
+    Ok(status(only, ports_may_vary(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(json: &str) -> Value {
+        Value::from_json_str(json).unwrap()
+    }
+
+    /// (admits `port`, admits only `port`)
+    fn statuses(e: &Value, port: u64) -> (String, String) {
+        let args = vec![e.clone(), Value::from(port)];
+        let text = |v: Value| v.as_string().unwrap().to_string();
+        (
+            text(ingress_port_status(args.clone()).unwrap()),
+            text(ingress_only_port_status(args).unwrap()),
+        )
+    }
+
+    fn pair(admits: &str, only: &str) -> (String, String) {
+        (admits.to_string(), only.to_string())
+    }
+
+    #[test]
+    fn port_statuses_follow_protocol_and_range() {
+        let ssh = rule(
+            r#"{"proto": "tcp", "all_ports": false, "port_range_known": true, "from_port": 22, "to_port": 22}"#,
+        );
+        assert_eq!(statuses(&ssh, 22), pair("yes", "yes"));
+        assert_eq!(statuses(&ssh, 3389), pair("no", "no"));
+        let range = rule(
+            r#"{"proto": "tcp", "all_ports": false, "port_range_known": true, "from_port": 0, "to_port": 1024}"#,
+        );
+        assert_eq!(statuses(&range, 22), pair("yes", "no"));
+        assert_eq!(statuses(&range, 3389), pair("no", "no"));
+        let all = rule(r#"{"proto": "-1", "all_ports": true, "port_range_known": false}"#);
+        assert_eq!(statuses(&all, 22), pair("yes", "no"));
+        let icmp = rule(r#"{"proto": "icmp", "all_ports": false, "port_range_known": false}"#);
+        assert_eq!(statuses(&icmp, 22), pair("no", "no"));
+    }
+
+    #[test]
+    fn unknown_protocol_or_ports_may_admit() {
+        let protocol = rule(r#"{"proto": "null", "protocol_unknown": true, "ports_unknown": true}"#);
+        assert_eq!(statuses(&protocol, 22), pair("maybe", "maybe"));
+        let ports = rule(r#"{"proto": "udp", "all_ports": false, "ports_unknown": true}"#);
+        assert_eq!(statuses(&ports, 22), pair("maybe", "maybe"));
+        // ICMP carries no ports: unknown port fields do not matter.
+        let icmp = rule(r#"{"proto": "icmp", "all_ports": false, "ports_unknown": true}"#);
+        assert_eq!(statuses(&icmp, 22), pair("no", "no"));
+        // A known answer wins over unknown ports (a range is only known with both).
+        let known = rule(
+            r#"{"proto": "tcp", "all_ports": false, "port_range_known": true, "from_port": 22, "to_port": 22, "protocol_unknown": false}"#,
+        );
+        assert_eq!(statuses(&known, 22), pair("yes", "yes"));
+    }
+
+    #[test]
+    fn port_statuses_need_two_arguments() {
+        let err = ingress_port_status(vec![Value::Null]).unwrap_err();
+        assert_eq!(err.to_string(), "infracheck.ingress_port_status takes 2 arguments");
+    }
+}
