@@ -168,3 +168,16 @@ test_unresolved_alarm_action_is_unknown if {
 		"no CPU scale-in trigger at 20%, unless alarms or scaling policies not known until apply provide them",
 	)} with input as inp with data.infracheck.config as cfg
 }
+
+test_tracking_target_not_known_is_unknown if {
+	p := object.union(
+		tracking("aws_autoscaling_policy.cpu", "aws_autoscaling_group.app", null),
+		{"unknown": {"autoscaling_group_name": true, "target_tracking_configuration.0.target_value": true}},
+	)
+	inp := lib.mock_input([group("aws_autoscaling_group.app"), p])
+	count(rule.deny) == 0 with input as inp with data.infracheck.config as cfg
+	rule.unknown == {lib.result(
+		{"address": "aws_autoscaling_group.app"},
+		sprintf("%s, unless alarms or scaling policies not known until apply provide them", [both_missing]),
+	)} with input as inp with data.infracheck.config as cfg
+}
