@@ -34,42 +34,45 @@ config_type := "aws_s3_bucket_server_side_encryption_configuration"
 
 algorithms := {"AES256", "aws:kms", "aws:kms:dsse"}
 
-deny contains {"address": b.address, "message": "bucket has no default server-side encryption (AES256, aws:kms or aws:kms:dsse)"} if {
+# Each bucket, judged once with the tests written out (a function call costs
+# regorus more than they do): whether a rule of its inline block or of a
+# configuration resource encrypts by default, and whether the block, a
+# configuration's rules, or the existence of a configuration (some could not be
+# joined to their bucket) is not known until apply.
+judged := [{"b": b, "encrypted": encrypted, "undecided": true in {block_unknown, rule_unknown, joins_unknown}} |
+	algs := algorithms
+	# With no configuration joined to the bucket, one that could not be joined to
+	# its bucket may be this one's.
+	none_joined_unknown := {true: configs_unresolved, false: false}
 	some b in lib.resources("aws_s3_bucket")
-	not encrypted(b)
-	not undecided(b)
-}
+	configs := infracheck.referrers(input, b, config_type)
+	rules := array.concat(
+		infracheck.list(b.values, "server_side_encryption_configuration.0.rule"),
+		[rule | some c in configs; some rule in infracheck.list(c.values, "rule")],
+	)
+	encrypted := count([d |
+		some rule in rules
+		some d in infracheck.get_list(rule, "apply_server_side_encryption_by_default")
+		d.sse_algorithm in algs
+	]) > 0
+	block_unknown := infracheck.is_unknown(b.unknown, "server_side_encryption_configuration")
+	rule_unknown := count([c | some c in configs; infracheck.is_unknown(c.unknown, "rule")]) > 0
+	joins_unknown := none_joined_unknown[count(configs) == 0]
+]
 
-unknown contains {"address": b.address, "message": "default server-side encryption is not known until apply"} if {
-	some b in lib.resources("aws_s3_bucket")
-	not encrypted(b)
-	undecided(b)
-}
-
-# A list of `rule` blocks encrypts when one sets a valid default algorithm.
-encrypting_rules(rules) if {
-	some rule in rules
-	some d in infracheck.get_list(rule, "apply_server_side_encryption_by_default")
-	d.sse_algorithm in algorithms
-}
-
-# v3: inline block.
-encrypted(b) if encrypting_rules(infracheck.list(b.values, "server_side_encryption_configuration.0.rule"))
-
-# v4+: separate configuration resource.
-encrypted(b) if {
-	some c in infracheck.referrers(input, b, config_type)
-	encrypting_rules(infracheck.list(c.values, "rule"))
-}
-
-undecided(b) if infracheck.is_unknown(b.unknown, "server_side_encryption_configuration")
-
-undecided(b) if {
-	some c in infracheck.referrers(input, b, config_type)
-	infracheck.is_unknown(c.unknown, "rule")
-}
-
-undecided(b) if {
-	count(infracheck.referrers(input, b, config_type)) == 0
+# Some configuration could not be joined to its bucket.
+configs_unresolved := true if {
 	lib.has_unresolved(config_type)
+} else := false
+
+deny contains {"address": j.b.address, "message": "bucket has no default server-side encryption (AES256, aws:kms or aws:kms:dsse)"} if {
+	some j in judged
+	not j.encrypted
+	not j.undecided
+}
+
+unknown contains {"address": j.b.address, "message": "default server-side encryption is not known until apply"} if {
+	some j in judged
+	not j.encrypted
+	j.undecided
 }
