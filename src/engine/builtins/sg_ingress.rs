@@ -350,7 +350,8 @@ mod tests {
 
     #[test]
     fn unknown_protocol_or_ports_may_admit() {
-        let protocol = rule(r#"{"proto": "null", "protocol_unknown": true, "ports_unknown": true}"#);
+        let protocol =
+            rule(r#"{"proto": "null", "protocol_unknown": true, "ports_unknown": true}"#);
         assert_eq!(statuses(&protocol, 22), pair("maybe", "maybe"));
         let ports = rule(r#"{"proto": "udp", "all_ports": false, "ports_unknown": true}"#);
         assert_eq!(statuses(&ports, 22), pair("maybe", "maybe"));
@@ -367,6 +368,9 @@ mod tests {
     #[test]
     fn port_statuses_need_two_arguments() {
         let err = ingress_port_status(vec![Value::Null]).unwrap_err();
-        assert_eq!(err.to_string(), "infracheck.ingress_port_status takes 2 arguments");
+        assert_eq!(
+            err.to_string(),
+            "infracheck.ingress_port_status takes 2 arguments"
+        );
     }
 }
