@@ -36,20 +36,25 @@ captured := {"REJECT", "ALL"}
 
 vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 
-vpc_flow_logs(v) := [f |
-	some f in infracheck.referrers(input, v, flow_log_type)
-	infracheck.points_at(input, f, "vpc_id", v)
-]
-
-captures(f) if {
-	not infracheck.is_unknown_at(f.unknown, "traffic_type")
-	infracheck.get(f.values, "traffic_type", "") in captured
+# Each VPC's flow logs, whether one captures rejected traffic, and those whose
+# traffic type is not known until apply; found once for every body below, with
+# the tests written out (a function call costs regorus more than they do).
+info := {v.address: {"logs": logs, "covered": covered, "traffic_unknown": traffic_unknown} |
+	capturing := captured
+	some v in vpcs
+	logs := [f |
+		some f in infracheck.referrers(input, v, flow_log_type)
+		infracheck.points_at(input, f, "vpc_id", v)
+	]
+	traffic_unknown := [f | some f in logs; infracheck.is_unknown_at(f.unknown, "traffic_type")]
+	covered := count([f |
+		some f in logs
+		not infracheck.is_unknown_at(f.unknown, "traffic_type")
+		infracheck.get(f.values, "traffic_type", "") in capturing
+	]) > 0
 }
 
 # Flow logs whose VPC reference could not be resolved.
-# The flow logs of each VPC, found once for every body below.
-logs_of := {v.address: vpc_flow_logs(v) | some v in vpcs}
-
 orphans := [f |
 	some address in object.get(input.unresolved, flow_log_type, [])
 	f := input.resources[address]
@@ -57,37 +62,26 @@ orphans := [f |
 	infracheck.is_unknown_at(f.unknown, "vpc_id")
 ]
 
-covered(v) if {
-	some f in logs_of[v.address]
-	captures(f)
+message(logs) := "the VPC has no flow log" if {
+	count(logs) == 0
+} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in logs]), concat(", ", {t | some f in logs; t := infracheck.get(f.values, "traffic_type", "")})])
+
+deny contains {"address": address, "message": message(i.logs)} if {
+	count(orphans) == 0
+	some address, i in info
+	not i.covered
+	count(i.traffic_unknown) == 0
 }
 
-undecided(v) if {
-	some f in logs_of[v.address]
-	infracheck.is_unknown_at(f.unknown, "traffic_type")
+unknown contains {"address": address, "message": sprintf("the traffic type of flow log %s is not known until apply", [f.address])} if {
+	some address, i in info
+	not i.covered
+	some f in i.traffic_unknown
 }
 
-undecided(_) if count(orphans) > 0
-
-message(v) := "the VPC has no flow log" if {
-	count(logs_of[v.address]) == 0
-} else := sprintf("flow log %s captures %s traffic only, not REJECT or ALL", [concat(", ", [f.address | some f in logs_of[v.address]]), concat(", ", {t | some f in logs_of[v.address]; t := infracheck.get(f.values, "traffic_type", "")})])
-
-deny contains {"address": v.address, "message": message(v)} if {
-	some v in vpcs
-	not covered(v)
-	not undecided(v)
-}
-
-unknown contains {"address": v.address, "message": sprintf("the traffic type of flow log %s is not known until apply", [f.address])} if {
-	some v in vpcs
-	not covered(v)
-	some f in logs_of[v.address]
-	infracheck.is_unknown_at(f.unknown, "traffic_type")
-}
-
-unknown contains {"address": v.address, "message": sprintf("flow log %s could not be joined to its VPC", [f.address])} if {
-	some v in vpcs
-	not covered(v)
+unknown contains {"address": address, "message": sprintf("flow log %s could not be joined to its VPC", [f.address])} if {
+	count(orphans) > 0
+	some address, i in info
+	not i.covered
 	some f in orphans
 }
