@@ -34,23 +34,18 @@ min_days := lib.config("flow_log_retention_days")
 # maybe so.
 cloudwatch_flow_logs := [f |
 	some f in lib.resources("aws_flow_log")
-	not other_destination(f)
+	t := infracheck.get(f.values, "log_destination_type", null)
+	true in {infracheck.is_unknown_at(f.unknown, "log_destination_type"), is_string(t) == false, t in {"", "cloud-watch-logs"}}
 ]
 
-# The log groups of each flow log, found once for every body below.
-groups_of := {f.address: groups(f) | some f in cloudwatch_flow_logs}
-
-other_destination(f) if {
-	not infracheck.is_unknown_at(f.unknown, "log_destination_type")
-	t := infracheck.get(f.values, "log_destination_type", null)
-	is_string(t)
-	not t in {"", "cloud-watch-logs"}
-}
-
-groups(f) := [g |
+# The log groups of each flow log, found once for every body below (which
+# iterate this, keyed by the flow log's address).
+groups_of := {f.address: [g |
 	some attr in destination_attrs
 	some g in infracheck.single_referenced(input, f, attr, {group_type})
-]
+] |
+	some f in cloudwatch_flow_logs
+}
 
 days_text(1) := "1 day"
 
@@ -63,26 +58,28 @@ retention(g) := d if {
 	infracheck.get(g.values, "retention_in_days", null) == null
 }
 
-deny contains {"address": f.address, "message": sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(retention(g)), min_days])} if {
-	some f in cloudwatch_flow_logs
-	some g in groups_of[f.address]
+deny contains {"address": address, "message": sprintf("log group %s keeps flow logs %s, fewer than %d", [g.address, days_text(days), min])} if {
+	min := min_days
+	some address, groups in groups_of
+	some g in groups
 	not infracheck.is_unknown_at(g.unknown, "retention_in_days")
-	retention(g) > 0
-	retention(g) < min_days
+	days := retention(g)
+	days > 0
+	days < min
 }
 
-unknown contains {"address": f.address, "message": sprintf("the retention of log group %s is not known until apply", [g.address])} if {
-	some f in cloudwatch_flow_logs
-	some g in groups_of[f.address]
+unknown contains {"address": address, "message": sprintf("the retention of log group %s is not known until apply", [g.address])} if {
+	some address, groups in groups_of
+	some g in groups
 	infracheck.is_unknown_at(g.unknown, "retention_in_days")
 }
 
 # A destination is set (known, or unknown until apply) but is not a log group of
 # the scan.
-unknown contains {"address": f.address, "message": msg} if {
-	some f in cloudwatch_flow_logs
-	count(groups_of[f.address]) == 0
-	msg := destination_problem(f)
+unknown contains {"address": address, "message": msg} if {
+	some address, groups in groups_of
+	count(groups) == 0
+	msg := destination_problem(input.resources[address])
 }
 
 destination_problem(f) := sprintf("destination log group %s is not in the scan, so its retention cannot be checked", [d]) if {

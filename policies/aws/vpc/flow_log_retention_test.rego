@@ -92,3 +92,14 @@ test_module_flow_logs if {
 		"log group module.secondary.aws_cloudwatch_log_group.flow_logs keeps flow logs 1 day, fewer than 30",
 	)} with input as inp with data.infracheck.config as cfg
 }
+
+# A destination type left out (CloudWatch Logs, the default) or not known until
+# apply: the log group is checked.
+test_default_or_unknown_destination_type_is_checked if {
+	g := group("aws_cloudwatch_log_group.fl", 7)
+	left_out := object.union(flow_log("aws_flow_log.a", "aws_cloudwatch_log_group.fl"), {"values": {"log_destination_type": null}})
+	not_known := object.union(flow_log("aws_flow_log.a", "aws_cloudwatch_log_group.fl"), {"values": {"log_destination_type": null}, "unknown": {"log_destination_type": true}})
+	msg := "log group aws_cloudwatch_log_group.fl keeps flow logs 7 days, fewer than 30"
+	rule.deny == {lib.result({"address": "aws_flow_log.a"}, msg)} with input as lib.mock_input([g, left_out]) with data.infracheck.config as cfg
+	rule.deny == {lib.result({"address": "aws_flow_log.a"}, msg)} with input as lib.mock_input([g, not_known]) with data.infracheck.config as cfg
+}
