@@ -41,56 +41,26 @@ rule_types := ["aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
 
 vpcs := [v | some t in vpc_types; some v in lib.resources(t)]
 
-# The aws_default_security_group of VPC `v`; one without vpc_id manages the
-# default VPC's group in its region.
-default_groups(v) := array.concat(
+# Each VPC's aws_default_security_group(s), and the separate rule resources
+# added to them, found once for every body below, with the tests written out (a
+# function call costs regorus more than they do). A default group without vpc_id
+# manages the default VPC's group in its region.
+groups_of := {v.address: array.concat(
 	[g | some g in infracheck.referrers(input, v, dsg_type); infracheck.points_at(input, g, "vpc_id", v)],
 	[g |
-		lib.default_vpc(v)
+		true in {v.type == "aws_default_vpc", object.get(v.values, "default", false) == true}
 		some g in lib.resources(dsg_type)
 		g.region == v.region
 		not infracheck.is_unknown_at(g.unknown, "vpc_id")
 		infracheck.get(g.values, "vpc_id", null) in {null, ""}
 	],
-)
-
-# Default groups whose VPC reference could not be resolved.
-# The default security groups of each VPC, found once for every body below.
-groups_of := {v.address: default_groups(v) | some v in vpcs}
-
-orphans := [g |
-	some address in object.get(input.unresolved, dsg_type, [])
-	g := input.resources[address]
-	count(infracheck.references_under(g, "vpc_id")) == 0
-	infracheck.is_unknown_at(g.unknown, "vpc_id")
-]
-
-# Inline rules.
-deny contains {"address": v.address, "message": sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])} if {
+) |
 	some v in vpcs
-	some g in groups_of[v.address]
-	some kind in ["ingress", "egress"]
-	n := count(infracheck.get_list(g.values, kind))
-	n > 0
 }
 
-unknown contains {"address": v.address, "message": sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])} if {
-	some v in vpcs
-	some g in groups_of[v.address]
-	some kind in ["ingress", "egress"]
-	infracheck.is_unknown_at(g.unknown, kind)
-	not infracheck.computed_default(input, g, kind)
-}
-
-# Separate rule resources on the default group.
-deny contains {"address": v.address, "message": sprintf("%s adds a rule to the default security group", [r.address])} if {
-	some v in vpcs
-	some r in added_rules(v)
-}
-
-added_rules(v) := array.concat(
+added_rules := {address: array.concat(
 	[r |
-		some g in groups_of[v.address]
+		some g in groups
 		some t in rule_types
 		some r in infracheck.referrers(input, g, t)
 		g.address in infracheck.references_under(r, "security_group_id")
@@ -101,25 +71,59 @@ added_rules(v) := array.concat(
 		some r in infracheck.referrers(input, v, t)
 		v.address in infracheck.references_under(r, "security_group_id")
 	],
-)
+) |
+	some address, groups in groups_of
+	v := input.resources[address]
+}
+
+# Default groups whose VPC reference could not be resolved.
+orphans := [g |
+	some address in object.get(input.unresolved, dsg_type, [])
+	g := input.resources[address]
+	count(infracheck.references_under(g, "vpc_id")) == 0
+	infracheck.is_unknown_at(g.unknown, "vpc_id")
+]
+
+# Inline rules.
+deny contains {"address": address, "message": sprintf("default security group %s has %d %s rule(s)", [g.address, n, kind])} if {
+	some address, groups in groups_of
+	some g in groups
+	some kind in ["ingress", "egress"]
+	n := count(infracheck.get_list(g.values, kind))
+	n > 0
+}
+
+unknown contains {"address": address, "message": sprintf("the %s rules of default security group %s are not known until apply", [kind, g.address])} if {
+	some address, groups in groups_of
+	some g in groups
+	some kind in ["ingress", "egress"]
+	infracheck.is_unknown_at(g.unknown, kind)
+	not infracheck.computed_default(input, g, kind)
+}
+
+# Separate rule resources on the default group.
+deny contains {"address": address, "message": sprintf("%s adds a rule to the default security group", [r.address])} if {
+	some address, rules in added_rules
+	some r in rules
+}
 
 # No managed default group.
-deny contains {"address": v.address, "message": "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules"} if {
-	some v in vpcs
-	count(groups_of[v.address]) == 0
+deny contains {"address": address, "message": "the default security group keeps AWS's default rules: manage it with an aws_default_security_group without rules"} if {
 	input.scan.source != "live"
 	count(orphans) == 0
+	some address, groups in groups_of
+	count(groups) == 0
 }
 
-unknown contains {"address": v.address, "message": "the default security group could not be read"} if {
-	some v in vpcs
-	count(groups_of[v.address]) == 0
+unknown contains {"address": address, "message": "the default security group could not be read"} if {
 	input.scan.source == "live"
+	some address, groups in groups_of
+	count(groups) == 0
 }
 
-unknown contains {"address": v.address, "message": sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])} if {
-	some v in vpcs
-	count(groups_of[v.address]) == 0
+unknown contains {"address": address, "message": sprintf("the VPC has no aws_default_security_group, unless %s, which could not be joined to its VPC, is its", [g.address])} if {
 	input.scan.source != "live"
+	some address, groups in groups_of
+	count(groups) == 0
 	some g in orphans
 }

@@ -105,3 +105,11 @@ test_module_vpcs if {
 	rule.deny == {lib.result({"address": "module.secondary.aws_vpc.this"}, "default security group module.secondary.aws_default_security_group.this has 1 egress rule(s)")} with input as inp
 	count(rule.unknown) == 0 with input as inp
 }
+
+# A live default VPC is an aws_vpc marked default: its group has no vpc_id either.
+test_vpc_marked_default_group_without_vpc_id if {
+	d := lib.mock_resource("aws_vpc.live", {"cidr_block": "172.31.0.0/16", "default": true})
+	g := lib.mock_resource("aws_default_security_group.default", {"vpc_id": null, "ingress": [], "egress": [all_traffic]})
+	inp := lib.mock_input([d, g])
+	rule.deny == {lib.result(d, "default security group aws_default_security_group.default has 1 egress rule(s)")} with input as inp
+}
