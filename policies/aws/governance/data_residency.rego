@@ -106,13 +106,19 @@ allowed_text := concat(", ", sort(allowed))
 # Replicas of a resource: type -> the replica block's region attribute.
 replica_attr := {"aws_dynamodb_table": "region_name", "aws_secretsmanager_secret": "region"}
 
-# `regions` is bound once: regorus looks a package's value up again on every read.
-deny contains {"address": r.address, "message": sprintf("resource is in %s, outside the allowed regions (%s)", [r.region, allowed_text])} if {
+# The regional resources outside the allowed regions, or in a region not known
+# (null), found in one pass over the resources for both bodies below; `regions` is
+# bound once: regorus looks a package's value up again on every read.
+outside := [r |
 	regions := allowed
 	some t in regional_types
 	some r in lib.resources(t)
-	r.region != null
 	not r.region in regions
+]
+
+deny contains {"address": r.address, "message": sprintf("resource is in %s, outside the allowed regions (%s)", [r.region, allowed_text])} if {
+	some r in outside
+	r.region != null
 }
 
 deny contains {"address": r.address, "message": sprintf("replica in %s is outside the allowed regions (%s)", [region, allowed_text])} if {
@@ -126,8 +132,7 @@ deny contains {"address": r.address, "message": sprintf("replica in %s is outsid
 }
 
 unknown contains {"address": r.address, "message": "the resource's region is not known"} if {
-	some t in regional_types
-	some r in lib.resources(t)
+	some r in outside
 	r.region == null
 }
 
