@@ -55,11 +55,11 @@ default_enabled(d) if {
 # Regions where EBS encryption by default is known to be on.
 default_regions := {d.region | some d in lib.resources(default_type); default_enabled(d)}
 
-# In a plan, new volumes of a region with encryption by default are encrypted.
-excused(r) if {
-	not live
-	r.region in default_regions
-}
+# In a plan, new volumes of a region with encryption by default are encrypted;
+# live data shows each volume's own setting.
+excusing_regions := set() if {
+	live
+} else := default_regions
 
 # Every EBS device to check: {"resource", "path" (of its encrypted flag), "name"}.
 devices contains {"resource": v, "path": "encrypted", "name": ""} if {
@@ -104,17 +104,22 @@ label(d) := "the volume" if {
 	d.name == ""
 } else := d.name
 
+# The excusing regions are bound before the loops (regorus looks a package's
+# value up on every read), and lib.truthy is written out: a call per device
+# costs regorus more than the test.
 deny contains {"address": d.resource.address, "message": sprintf("%s is not encrypted", [label(d)])} if {
+	regions := excusing_regions
 	some d in devices
 	not infracheck.is_unknown_at(d.resource.unknown, d.path)
-	not lib.truthy(infracheck.get(d.resource.values, d.path, null))
-	not excused(d.resource)
+	not infracheck.get(d.resource.values, d.path, null) in {true, "true"}
+	not d.resource.region in regions
 }
 
 unknown contains {"address": d.resource.address, "message": sprintf("the encryption of %s is not known until apply", [label(d)])} if {
+	regions := excusing_regions
 	some d in devices
 	infracheck.is_unknown_at(d.resource.unknown, d.path)
-	not excused(d.resource)
+	not d.resource.region in regions
 }
 
 # ---------------------------------------------------------------------------
