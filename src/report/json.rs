@@ -2,9 +2,9 @@
 //! Its shape is documented in docs/json-output.md and versioned by `schema_version`.
 
 use std::collections::HashMap;
+use std::io::Write;
 
 use serde::Serialize;
-use std::io::Write;
 
 use super::{sorted, Context, SourceInfo};
 use crate::findings::{Finding, ScanResult, Severity, Status, Suppression};
@@ -285,11 +285,7 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
 
 /// Streams the report to `w`: a large scan's report is never held whole in memory.
 /// The members, in this order, are those of docs/json-output.md.
-pub fn write(
-    result: &ScanResult,
-    ctx: &Context,
-    w: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+pub fn write(result: &ScanResult, ctx: &Context, w: &mut dyn Write) -> std::io::Result<()> {
     let source = ctx.source;
     let several = !source.accounts().is_empty();
     let rows = Rows {
