@@ -82,6 +82,26 @@ impl LocationRow {
     }
 }
 
+impl Summary {
+    fn of(result: &ScanResult) -> Self {
+        Summary {
+            total: counts(result.findings.iter()),
+            suppressed: result.suppressed(),
+            errors: result.errors.len(),
+            warnings: result.warnings.len(),
+            by_severity: Severity::ALL
+                .iter()
+                .map(|&s| {
+                    (
+                        s.as_str(),
+                        counts(result.findings.iter().filter(move |f| f.severity == s)),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 fn counts<'a>(it: impl Iterator<Item = &'a Finding> + Clone) -> Counts {
     let n = |s: Status| it.clone().filter(|f| f.status == s).count();
     Counts {
@@ -104,7 +124,20 @@ struct Rows<'a> {
 /// Rows rendered per batch; each batch is split across the cores.
 const ROWS_PER_BATCH: usize = 4096;
 
-impl Rows<'_> {
+impl<'a> Rows<'a> {
+    fn new(result: &'a ScanResult, ctx: &'a Context<'a>) -> Self {
+        Rows {
+            findings: sorted(&result.findings),
+            titles: result
+                .rules
+                .iter()
+                .map(|r| (r.id.as_str(), r.title.as_str()))
+                .collect(),
+            several: !ctx.source.accounts().is_empty(),
+            ctx,
+        }
+    }
+
     /// The row of finding `f`.
     fn row<'r>(&'r self, f: &'r Finding) -> ResultRow<'r> {
         ResultRow {
@@ -287,32 +320,8 @@ pub fn render(result: &ScanResult, ctx: &Context) -> String {
 /// The members, in this order, are those of docs/json-output.md.
 pub fn write(result: &ScanResult, ctx: &Context, w: &mut dyn Write) -> std::io::Result<()> {
     let source = ctx.source;
-    let several = !source.accounts().is_empty();
-    let rows = Rows {
-        findings: sorted(&result.findings),
-        titles: result
-            .rules
-            .iter()
-            .map(|r| (r.id.as_str(), r.title.as_str()))
-            .collect(),
-        several,
-        ctx,
-    };
-    let summary = Summary {
-        total: counts(result.findings.iter()),
-        suppressed: result.suppressed(),
-        errors: result.errors.len(),
-        warnings: result.warnings.len(),
-        by_severity: Severity::ALL
-            .iter()
-            .map(|&s| {
-                (
-                    s.as_str(),
-                    counts(result.findings.iter().filter(move |f| f.severity == s)),
-                )
-            })
-            .collect(),
-    };
+    let rows = Rows::new(result, ctx);
+    let summary = Summary::of(result);
     let mut report = Members::new(w);
     report.member("schema_version", &SCHEMA_VERSION)?;
     report.member(
@@ -372,16 +381,7 @@ mod tests {
 
     fn reference(result: &ScanResult, ctx: &Context) -> String {
         let source = ctx.source;
-        let rows = Rows {
-            findings: sorted(&result.findings),
-            titles: result
-                .rules
-                .iter()
-                .map(|r| (r.id.as_str(), r.title.as_str()))
-                .collect(),
-            several: !source.accounts().is_empty(),
-            ctx,
-        };
+        let rows = Rows::new(result, ctx);
         let doc = Reference {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
@@ -392,21 +392,7 @@ mod tests {
                 info: source,
                 accounts: source.accounts(),
             },
-            summary: Summary {
-                total: counts(result.findings.iter()),
-                suppressed: result.suppressed(),
-                errors: result.errors.len(),
-                warnings: result.warnings.len(),
-                by_severity: Severity::ALL
-                    .iter()
-                    .map(|&s| {
-                        (
-                            s.as_str(),
-                            counts(result.findings.iter().filter(move |f| f.severity == s)),
-                        )
-                    })
-                    .collect(),
-            },
+            summary: Summary::of(result),
             rules: &result.rules,
             results: rows.findings.iter().map(|f| rows.row(f)).collect(),
             errors: &result.errors,
