@@ -219,15 +219,21 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
 }
 
 /// Builds the input of `scan`, evaluates the rules `keep` selects on it, and turns
-/// the outcomes that the scan's coverage gaps make unreliable into UNKNOWN.
+/// the outcomes that the scan's coverage gaps make unreliable into UNKNOWN. `last`:
+/// no input is built from this scan again, so what only the input reads is freed
+/// before the rules run.
 fn evaluate_scan(
     policies: &PolicySet,
     files: &[PolicyFile],
-    scan: &crate::model::Scan,
+    scan: &mut crate::model::Scan,
+    last: bool,
     timer: &PhaseTimer,
     keep: impl Fn(&crate::findings::RuleMeta) -> bool,
 ) -> crate::findings::ScanResult {
     let input = build_input(scan);
+    if last {
+        scan.release_rule_inputs();
+    }
     timer.mark("input built");
     crate::alloc::release_freed_memory();
     let mut result = policies.evaluate_where(scan, input, keep);
@@ -327,8 +333,9 @@ fn evaluate_and_report(
         if several {
             crate::accounts::qualify_gaps(&mut scan, &account);
         }
-        // Over several accounts, the rules that compare accounts run once, below.
-        let mut result = evaluate_scan(&policies, &files, &scan, &timer, |r| {
+        // Over several accounts, the rules that compare accounts run once, below, on
+        // an input built from the accounts' scans together.
+        let mut result = evaluate_scan(&policies, &files, &mut scan, !several, &timer, |r| {
             !(several && r.across_accounts)
         });
         if several {
@@ -337,8 +344,10 @@ fn evaluate_and_report(
         parts.push((scan, result));
     }
     let (scan, mut result) = if several {
-        let (scan, mut result) = crate::accounts::merge(parts);
-        let across = evaluate_scan(&policies, &files, &scan, &timer, |r| r.across_accounts);
+        let (mut scan, mut result) = crate::accounts::merge(parts);
+        let across = evaluate_scan(&policies, &files, &mut scan, true, &timer, |r| {
+            r.across_accounts
+        });
         crate::accounts::add_across(&mut result, across);
         (scan, result)
     } else {

@@ -317,7 +317,7 @@ pub fn build_input(scan: &Scan) -> Value {
 #[cfg(test)]
 mod value_reference_tests {
     use super::*;
-    use crate::model::{Mode, ModulePath};
+    use crate::model::{Location, Mode, ModulePath};
 
     fn res(address: &str, region: &str, values: serde_json::Value) -> Resource {
         Resource {
@@ -337,6 +337,66 @@ mod value_reference_tests {
             unresolved: Vec::new(),
             location: None,
         }
+    }
+
+    #[test]
+    fn releasing_the_rule_inputs_keeps_the_input_and_what_findings_read() {
+        let mut bucket = res(
+            "aws_s3_bucket.logs",
+            "us-east-1",
+            serde_json::json!({"bucket": "logs"}),
+        );
+        bucket.unknown = vec!["arn".into()];
+        bucket.references = BTreeMap::from([("policy".into(), vec!["aws_iam_policy.p".into()])]);
+        bucket.unresolved = vec!["policy".into()];
+        bucket.location = Some(Location {
+            file: "main.tf".into(),
+            line: 3,
+            end_line: 9,
+        });
+        let mut scan = Scan {
+            resources: vec![bucket.clone()],
+            data_sources: vec![res(
+                "data.aws_region.here",
+                "us-east-1",
+                serde_json::json!({}),
+            )],
+            ..Default::default()
+        };
+        let input = build_input(&scan);
+        let built = input.to_string();
+        scan.release_rule_inputs();
+
+        assert_eq!(input.to_string(), built, "the input holds its own copy");
+        let listed = &input["resources"]["aws_s3_bucket.logs"];
+        assert_eq!(listed["unknown"]["arn"], Value::from(true));
+        assert_eq!(
+            listed["references"]["policy"][0],
+            Value::from("aws_iam_policy.p")
+        );
+        assert!(input["data_sources"]["data.aws_region.here"] != Value::Undefined);
+
+        let kept = &scan.resources[0];
+        assert!(
+            kept.unknown.is_empty() && kept.references.is_empty() && kept.unresolved.is_empty()
+        );
+        assert!(scan.data_sources.is_empty());
+        assert_eq!(
+            (
+                &kept.address,
+                &kept.kind,
+                &kept.region,
+                &kept.values,
+                &kept.location
+            ),
+            (
+                &bucket.address,
+                &bucket.kind,
+                &bucket.region,
+                &bucket.values,
+                &bucket.location
+            )
+        );
     }
 
     #[test]
