@@ -61,7 +61,9 @@ impl ModulePath {
 
     /// Parses `module.a["x"].module.b[0]`; `None` when it is not a module path.
     pub fn parse(s: &str) -> Option<Self> {
-        let mut steps = Vec::new();
+        // Sized up front: a Vec's first push reserves four steps, and nearly every
+        // path has one, which was 1.5 MB of slack over 9k resources.
+        let mut steps = Vec::with_capacity(s.matches("module.").count());
         let mut rest = s;
         while !rest.is_empty() {
             rest = rest.strip_prefix("module.")?;
