@@ -500,7 +500,7 @@ fn evaluate_and_report(
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::Severity(Severity::High));
-    Ok(if !result.errors.is_empty() || import_failed {
+    let code = if !result.errors.is_empty() || import_failed {
         EXIT_ERROR
     } else if args.write_baseline.is_some() {
         // Every FAILED finding is in the new baseline.
@@ -509,7 +509,12 @@ fn evaluate_and_report(
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    };
+    // Like the scan, the findings and the parsed rules are left to the process's
+    // exit: freeing them one by one took ~12 ms of a 9k scan's end.
+    std::mem::forget(result);
+    std::mem::forget(policies);
+    Ok(code)
 }
 
 fn list(format: Format, args: &PolicyArgs) -> Result<u8> {
