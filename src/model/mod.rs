@@ -65,14 +65,14 @@ pub struct Resource {
     pub action: Option<Action>,
     /// Attribute values, sensitive ones already redacted, unknown ones absent.
     pub values: regorus::Value,
-    /// Attribute paths (`a.0.b`) whose value is unknown until apply. Read only
-    /// into the rules' input; see [`Scan::release_rule_inputs`].
+    /// Attribute paths (`a.0.b`) whose value is unknown until apply. Once the
+    /// scan is loaded, read only into the rules' input (see
+    /// [`Scan::release_rule_inputs`]), as are the next two.
     pub unknown: Vec<String>,
-    /// Attribute path -> addresses of the resources it refers to. Read only into
-    /// the rules' input.
+    /// Attribute path -> addresses of the resources it refers to.
     pub references: BTreeMap<String, Vec<String>>,
     /// Attribute paths whose value is unknown and whose reference could not be
-    /// resolved. Read only into the rules' input.
+    /// resolved.
     pub unresolved: Vec<String>,
     pub location: Option<Location>,
 }
@@ -97,8 +97,9 @@ impl Scan {
     /// Frees what only the rules' input reads (the data sources, and each
     /// resource's unknown paths, references and unresolved paths), once that input
     /// is built and no later input will be built from this scan: findings and
-    /// reports read the rest. The input holds its own copy while the rules run, so
-    /// this is the scan's peak memory: 7 MB (9%) at 9k resources.
+    /// reports read the rest. The input holds its own copy while the rules run, and
+    /// that is when a scan's memory peaks: freeing these lowers the peak by 7 MB
+    /// (9%) at 9k resources.
     pub fn release_rule_inputs(&mut self) {
         self.data_sources = Vec::new();
         for r in &mut self.resources {
