@@ -133,11 +133,7 @@ ingress_may_cover_port(e, port) if ingress_port_status(e, port) in {"yes", "mayb
 ingress_port_status(e, port) := infracheck.ingress_port_status(e, port)
 
 # True when the only port ingress rule `e` admits is `port`.
-ingress_only_port(e, port) if {
-	e.port_range_known
-	e.from_port >= port
-	e.to_port <= port
-}
+ingress_only_port(e, port) if infracheck.ingress_only_port_status(e, port) == "yes"
 
 # Whether the only port ingress rule `e` admits is `port`: "yes", "maybe" (its
 # protocol or ports are not known until apply) or "no"; ingress_may_be_only_port
