@@ -483,7 +483,6 @@ fn evaluate_and_report(
     };
     #[cfg(not(feature = "live"))]
     let import_failed = false;
-    std::mem::forget(scan);
     for e in &result.errors {
         eprintln!(
             "infracheck: error: rule {} could not be evaluated: {}",
@@ -510,9 +509,10 @@ fn evaluate_and_report(
     } else {
         EXIT_OK
     };
-    // Like the scan, the findings and the parsed rules are left to the process's
-    // exit: freeing them one by one was 27M instructions (5-8 ms) at the end of a
-    // 9k scan.
+    // The scan, the findings and the parsed rules are left to the process's exit:
+    // freeing the findings and rules one by one was 27M instructions (5-8 ms) at
+    // the end of a 9k scan.
+    std::mem::forget(scan);
     std::mem::forget(result);
     std::mem::forget(policies);
     Ok(code)
