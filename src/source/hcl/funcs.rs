@@ -177,6 +177,17 @@ macro_rules! shallow {
     };
 }
 
+/// The most padding (`indent`, a `format` width or precision) built: past it a
+/// typo would make a gigabyte string, not a plan's value.
+const MAX_PADDING: usize = 10_000;
+
+fn padding(n: i64, what: &str) -> Result<usize, String> {
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n <= MAX_PADDING)
+        .ok_or_else(|| format!("{what} must be between 0 and {MAX_PADDING}, got {n}"))
+}
+
 fn arity(args: &[Value], n: usize, name: &str) -> Result<(), String> {
     if args.len() == n {
         Ok(())
@@ -328,10 +339,46 @@ fn parseint(a: FuncArgs) -> R {
     strict!(a);
     arity(&a, 2, "parseint")?;
     let s = string(&a[0])?;
-    let base = int(&a[1])? as u32;
-    i64::from_str_radix(&s, base)
+    let base = int(&a[1])?;
+    if !(2..=62).contains(&base) {
+        return Err(format!(
+            "parseint: base must be a whole number between 2 and 62, got {base}"
+        ));
+    }
+    parse_int_in_base(&s, base as u32)
         .map(|n| Value::Number(Number::from(n)))
-        .map_err(|e| e.to_string())
+        .ok_or_else(|| format!("parseint: cannot parse {s:?} as a base {base} integer"))
+}
+
+/// Terraform's digits: 0-9, then a-z, then (above base 36) A-Z; below base 37 the
+/// letters are read in either case. std's `from_str_radix` stops at base 36.
+fn parse_int_in_base(s: &str, base: u32) -> Option<i64> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for c in digits.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            _ => return None,
+        };
+        if d >= base {
+            return None;
+        }
+        // Accumulated negative so that i64::MIN parses too.
+        let d = i64::from(d);
+        n = n
+            .checked_mul(i64::from(base))?
+            .checked_add(if negative { -d } else { d })?;
+    }
+    Some(n)
 }
 
 // ---------------------------------------------------------------------------------
@@ -375,15 +422,19 @@ fn format_one(spec: &str, args: &[Value]) -> Result<String, String> {
         i += 1;
         let v = it.next().ok_or("not enough arguments for format")?;
         let (width, precision) = match flags.split_once('.') {
-            Some((w, p)) => (
-                w.trim_start_matches('-').parse::<usize>().ok(),
-                p.parse::<usize>().ok(),
-            ),
-            None => (
-                flags.trim_start_matches(['-', '0']).parse::<usize>().ok(),
-                None,
-            ),
+            Some((w, p)) => (w.trim_start_matches('-'), p),
+            None => (flags.trim_start_matches(['-', '0']), ""),
         };
+        let bounded = |digits: &str, what: &str| match digits.parse::<i64>() {
+            Ok(n) => padding(n, what).map(Some),
+            // Digits too many for i64 are too large too.
+            Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Err(
+                format!("{what} must be between 0 and {MAX_PADDING}, got {digits}"),
+            ),
+            Err(_) => Ok(None),
+        };
+        let width = bounded(width, "format: width")?;
+        let precision = bounded(precision, "format: precision")?;
         let text = match verb {
             's' | 'v' => match v {
                 Value::Array(_) | Value::Object(_) => to_json(v)?,
@@ -458,7 +509,7 @@ fn formatlist(a: FuncArgs) -> R {
 fn indent(a: FuncArgs) -> R {
     strict!(a);
     arity(&a, 2, "indent")?;
-    let n = int(&a[0])? as usize;
+    let n = padding(int(&a[0])?, "indent: number of spaces")?;
     let s = string(&a[1])?;
     let pad = " ".repeat(n);
     Ok(Value::String(s.replace('\n', &format!("\n{pad}"))))
@@ -1141,13 +1192,15 @@ fn parse_net(s: &str) -> Result<IpNet, String> {
 /// `cidrsubnet(prefix, newbits, netnum)`.
 pub fn subnet(prefix: &str, newbits: u8, netnum: u128) -> Result<IpNet, String> {
     let net = parse_net(prefix)?.trunc();
-    let new_len = net.prefix_len() + newbits;
-    if new_len > net.max_prefix_len() {
+    // In u16: a /128 extended by 128 bits must be refused, not wrap to /0.
+    let new_len = u16::from(net.prefix_len()) + u16::from(newbits);
+    if new_len > u16::from(net.max_prefix_len()) {
         return Err(format!(
             "insufficient address space to extend prefix of {} by {newbits}",
             net.prefix_len()
         ));
     }
+    let new_len = new_len as u8;
     if newbits < 128 && netnum >= (1u128 << newbits) {
         return Err(format!(
             "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
@@ -1195,8 +1248,10 @@ fn cidrsubnets(a: FuncArgs) -> R {
     let mut next: u128 = 0; // offset in addresses from the prefix start
     for nb in &a[1..] {
         let nb = int(nb)?;
-        if nb <= 0 || base_len + nb as u32 > max {
-            return Err("cidrsubnets: bad newbits".into());
+        if nb <= 0 || nb > i64::from(max - base_len) {
+            return Err(format!(
+                "cidrsubnets: cannot extend prefix of {base_len} by {nb} bits"
+            ));
         }
         let host_bits = max - base_len - nb as u32;
         let size: u128 = 1u128 << host_bits;
@@ -1519,6 +1574,99 @@ mod tests {
         assert_eq!(eval(r#"base64decode("aGVsbG8=")"#), Value::from("hello"));
         assert_eq!(eval(r#"tonumber("42")"#), Value::from(42));
         assert_eq!(eval(r#"upper(substr("hello", 1, 3))"#), Value::from("ELL"));
+    }
+
+    /// The error a call gives (hcl-rs wraps it with the function's name).
+    fn eval_err(src: &str) -> String {
+        let mut ctx = Context::new();
+        declare_all(&mut ctx);
+        let expr: hcl::Expression = src.parse().unwrap();
+        match expr.evaluate(&ctx) {
+            Ok(v) => panic!("{src} gave {v:?}, not an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn parseint_reads_bases_2_to_62() {
+        assert_eq!(eval(r#"parseint("ff", 16)"#), Value::from(255));
+        assert_eq!(eval(r#"parseint("FF", 16)"#), Value::from(255));
+        assert_eq!(eval(r#"parseint("Z", 36)"#), Value::from(35));
+        assert_eq!(eval(r#"parseint("-101", 2)"#), Value::from(-5));
+        assert_eq!(eval(r#"parseint("zZ", 62)"#), Value::from(35 * 62 + 61));
+        assert_eq!(
+            eval(r#"parseint("-9223372036854775808", 10)"#),
+            Value::from(i64::MIN)
+        );
+        for (call, error) in [
+            (
+                r#"parseint("1", 1)"#,
+                "base must be a whole number between 2 and 62, got 1",
+            ),
+            (r#"parseint("1", 63)"#, "between 2 and 62, got 63"),
+            (r#"parseint("1", -4)"#, "between 2 and 62, got -4"),
+            (
+                r#"parseint("12", 2)"#,
+                r#"cannot parse "12" as a base 2 integer"#,
+            ),
+            (
+                r#"parseint("", 10)"#,
+                r#"cannot parse "" as a base 10 integer"#,
+            ),
+            (
+                r#"parseint("9223372036854775808", 10)"#,
+                "as a base 10 integer",
+            ),
+        ] {
+            let e = eval_err(call);
+            assert!(e.contains(error), "{call}: {e}");
+        }
+    }
+
+    #[test]
+    fn padding_is_bounded_and_never_negative() {
+        assert_eq!(eval(r#"indent(2, "a\nb")"#), Value::from("a\n  b"));
+        assert_eq!(
+            eval(r#"format("%-4s|%5.1f", "ab", 2.25)"#),
+            Value::from("ab  |  2.2")
+        );
+        for (call, error) in [
+            (
+                r#"indent(-1, "a")"#,
+                "indent: number of spaces must be between 0 and 10000, got -1",
+            ),
+            (r#"indent(10001, "a")"#, "got 10001"),
+            (
+                r#"format("%20000s", "a")"#,
+                "format: width must be between 0 and 10000, got 20000",
+            ),
+            (
+                r#"format("%.99999999999999999999f", 1)"#,
+                "format: precision must be between 0 and 10000, got 99999999999999999999",
+            ),
+        ] {
+            let e = eval_err(call);
+            assert!(e.contains(error), "{call}: {e}");
+        }
+    }
+
+    #[test]
+    fn cidr_functions_refuse_prefixes_past_the_address_size() {
+        // 128 + 128 bits used to wrap to a /0 in release builds.
+        let e = eval_err(r#"cidrsubnet("::/128", 128, 0)"#);
+        assert!(
+            e.contains("insufficient address space to extend prefix of 128 by 128"),
+            "{e}"
+        );
+        let e = eval_err(r#"cidrsubnets("10.0.0.0/16", 4294967297)"#);
+        assert!(
+            e.contains("cannot extend prefix of 16 by 4294967297 bits"),
+            "{e}"
+        );
+        assert_eq!(
+            eval(r#"cidrsubnet("10.0.0.0/16", 16, 3)"#),
+            Value::from("10.0.0.3/32")
+        );
     }
 
     #[test]
