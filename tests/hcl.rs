@@ -477,6 +477,22 @@ fn tf_errors_exit_2_with_file_and_line() {
         "cycle between values: aws_security_group.a -> aws_security_group.b -> aws_security_group.a",
     );
     assert_tf_error(
+        &[(
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  count = 1e9\n}\n",
+        )],
+        "main.tf:2",
+        "aws_vpc.a: count is 1000000000: infracheck expands at most 100000 instances of a block",
+    );
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  count = 2.5\n}\n",
+        )],
+        "main.tf:2",
+        "aws_vpc.a: count is 2.5: it must be a whole number, 0 or more",
+    );
+    assert_tf_error(
         &[
             ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
             ("m/main.tf", "output \"x\" {\n  value = local.nope\n}\n"),

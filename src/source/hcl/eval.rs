@@ -193,6 +193,10 @@ pub struct Evaluator {
     warned: BTreeSet<String>,
 }
 
+/// The most instances one `count` makes: past it the value is a typo (or an attack
+/// on the scanner's memory), not infrastructure.
+const MAX_COUNT: usize = 100_000;
+
 const META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
 const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
@@ -579,7 +583,23 @@ impl Evaluator {
             );
             return match &value {
                 Value::Number(n) => {
-                    let n = n.as_f64().unwrap_or(0.0).max(0.0) as i64;
+                    let n = n.as_f64().unwrap_or(f64::NAN);
+                    let unsuitable = |why: String| {
+                        HclError::new(
+                            &self.file(file),
+                            a.line,
+                            format!("{what}: count is {value}: {why}"),
+                        )
+                    };
+                    if n.fract() != 0.0 || n < 0.0 {
+                        return Err(unsuitable("it must be a whole number, 0 or more".into()));
+                    }
+                    if n > MAX_COUNT as f64 {
+                        return Err(unsuitable(format!(
+                            "infracheck expands at most {MAX_COUNT} instances of a block"
+                        )));
+                    }
+                    let n = n as i64;
                     Ok((
                         Shape::Count,
                         (0..n)
