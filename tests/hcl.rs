@@ -411,6 +411,60 @@ fn variables_come_from_files_and_flags_in_order() {
     assert!(b.unresolved.contains(&"bucket".to_string()));
 }
 
+/// A function that refuses known arguments leaves its value unknown and says so in
+/// a warning; inside `try` or `can` the failure is expected and quiet; a key that is
+/// not there may be an unknown attribute, so it is quiet too.
+#[test]
+fn functions_refusing_known_arguments_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"locals {
+  base    = 1
+  bad     = parseint("ff", local.base)
+  sum     = 1 + "a"
+  tried   = try(parseint("ff", local.base), "x")
+  checked = can(upper([])) ? "yes" : "no"
+}
+
+resource "aws_vpc" "a" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { Bad = local.bad, Sum = local.sum, Tried = local.tried, Checked = local.checked }
+  # Over a resource's attribute a failure may be the unknown's doing: quiet.
+  ipv6_cidr_block = cidrsubnet(aws_vpc.b.cidr_block, 300, 1)
+}
+
+resource "aws_vpc" "b" {
+  cidr_block = cidrsubnet("10.0.0.0/16", 20, 0)
+}
+"#,
+    );
+    let loaded = load_hcl(dir.path(), &HclOptions::default()).unwrap();
+    let file = dir.path().join("main.tf").display().to_string();
+    assert_eq!(
+        loaded.warnings,
+        [
+            format!("{file}:3: parseint() cannot be evaluated: base must be a whole number between 2 and 62, got 1; values that use it are unknown"),
+            format!("{file}:4: an operator cannot be evaluated: \"a\" is not a number; values that use it are unknown"),
+            format!("{file}:17: cidrsubnet() cannot be evaluated: insufficient address space to extend prefix of 16 by 20; values that use it are unknown"),
+        ]
+    );
+    let a = res(&loaded.scan, "aws_vpc.a");
+    assert_eq!(a.values["tags"]["Tried"], "x".into());
+    assert_eq!(a.values["tags"]["Checked"], "no".into());
+    for unknown in ["tags.Bad", "tags.Sum", "ipv6_cidr_block"] {
+        assert!(
+            a.unknown.contains(&unknown.to_string()),
+            "{unknown}: {:?}",
+            a.unknown
+        );
+    }
+    assert!(res(&loaded.scan, "aws_vpc.b")
+        .unknown
+        .contains(&"cidr_block".to_string()));
+}
+
 /// `infracheck hcl` exits 2 with one `file:line: message` line.
 fn assert_tf_error(files: &[(&str, &str)], expected_file: &str, expected: &str) {
     let dir = tempfile::tempdir().unwrap();

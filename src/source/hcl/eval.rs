@@ -1071,6 +1071,20 @@ impl Evaluator {
         line: usize,
         scope: &Scope,
     ) -> Result<Evaluated, HclError> {
+        self.eval_expr_reporting(expr, file, line, scope, true)
+    }
+
+    /// Evaluates `expr`; one that fails on known values is reported as a warning when
+    /// `report_failure` (not for an argument of `try` or `can`, whose failure is
+    /// expected).
+    fn eval_expr_reporting(
+        &mut self,
+        expr: &Expression,
+        file: usize,
+        line: usize,
+        scope: &Scope,
+        report_failure: bool,
+    ) -> Result<Evaluated, HclError> {
         let mut needs = Needs::default();
         let mut bound: Vec<String> = scope.extra.iter().map(|(n, _)| n.clone()).collect();
         walk(expr, &mut bound, &mut needs);
@@ -1127,6 +1141,9 @@ impl Evaluator {
         let mut ctx = Context::new();
         let mut refs: BTreeSet<String> = BTreeSet::new();
         let mut sensitive = false;
+        // Whether a value the expression reads holds an unknown: then a failure may
+        // be the unknown's doing, not the configuration's.
+        let mut reads_unknown = false;
         for f in &needs.funcs {
             if !funcs::known(f) {
                 self.warn(format!(
@@ -1141,6 +1158,7 @@ impl Evaluator {
             for v in &needs.vars {
                 let e = self.var_value(inst, v)?;
                 sensitive |= e.sensitive;
+                reads_unknown |= contains_unknown(&e.value);
                 refs.extend(e.refs);
                 o.insert(v.clone(), e.value);
             }
@@ -1151,6 +1169,7 @@ impl Evaluator {
             for l in &needs.locals {
                 let e = self.local_value(inst, l)?;
                 sensitive |= e.sensitive;
+                reads_unknown |= contains_unknown(&e.value);
                 refs.extend(e.refs);
                 o.insert(l.clone(), e.value);
             }
@@ -1167,6 +1186,7 @@ impl Evaluator {
                 }
                 let mut by_instance = Vec::new();
                 let v = self.module_object(inst, m, outs, &mut by_instance, &mut sensitive)?;
+                reads_unknown |= contains_unknown(&v);
                 o.insert(m.clone(), v);
                 for (_, index) in needs.module_refs.iter().filter(|(n, _)| n == m) {
                     let sel = self.index_value(index.as_ref(), scope, &needs);
@@ -1183,6 +1203,7 @@ impl Evaluator {
         let mut data: BTreeMap<String, Map> = BTreeMap::new();
         for ((is_data, kind, name, index), idx) in needs.resources.iter().zip(&res_idx) {
             let out = self.resource(inst, *idx)?;
+            reads_unknown |= contains_unknown(&out.visible);
             let target = if *is_data { &mut data } else { &mut by_kind };
             target
                 .entry(kind.clone())
@@ -1242,11 +1263,31 @@ impl Evaluator {
                     sensitive,
                 })
             }
-            Err(_) => {
+            Err(e) => {
                 // Unknown as a whole; its references are those of its names, plus the
                 // unknown values those names hold.
                 for v in ctx_values(&ctx, &needs, scope) {
+                    reads_unknown |= contains_unknown(&v);
                     unknown::addresses(&v, &mut refs);
+                }
+                // A function that refuses known arguments means the configuration is
+                // wrong (Terraform would stop there): said, not silently unknown. Other
+                // failures (a key that is not there) are how unknown attributes of
+                // resources and data sources show, so they stay quiet.
+                let unevaluated = needs.funcs.iter().any(|f| !funcs::known(f));
+                if let hcl::eval::ErrorKind::FuncCall(name, why) = e.kind() {
+                    if report_failure && !reads_unknown && !unevaluated {
+                        let name = name.to_string();
+                        let why = why.strip_prefix(&format!("{name}: ")).unwrap_or(why);
+                        let what = if name.starts_with("__") {
+                            "an operator".to_string()
+                        } else {
+                            format!("{name}()")
+                        };
+                        self.warn(format!(
+                            "{fname}:{line}: {what} cannot be evaluated: {why}; values that use it are unknown"
+                        ));
+                    }
                 }
                 Ok(Evaluated {
                     value: marker(&refs),
@@ -1302,7 +1343,7 @@ impl Evaluator {
                 let is_try = f.name.name.as_str() == "try";
                 let mut result: Option<Value> = None;
                 for arg in &f.args {
-                    let e = self.eval_expr(arg, file, line, scope)?;
+                    let e = self.eval_expr_reporting(arg, file, line, scope, false)?;
                     if !is_try {
                         result = Some(if e.failed {
                             Value::Bool(false)
