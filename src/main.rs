@@ -14,12 +14,18 @@ fn main() -> ExitCode {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
     let cli = infracheck::cli::Cli::parse_args();
-    match infracheck::run::run(cli.command) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    // A panic is a bug: one line that says so, and the exit code of an error, not
+    // Rust's 101 and a backtrace that a CI would not read as either.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", infracheck::run::internal_error(info));
+    }));
+    match std::panic::catch_unwind(|| infracheck::run::run(cli.command)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             let msg = format!("{e:#}");
             eprintln!("infracheck: error: {}", msg.lines().next().unwrap_or(""));
             ExitCode::from(infracheck::run::EXIT_ERROR)
         }
+        Err(_) => ExitCode::from(infracheck::run::EXIT_ERROR),
     }
 }

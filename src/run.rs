@@ -21,6 +21,24 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
+/// What a panic prints, on one line: where, what, and that it is a bug to report.
+pub fn internal_error(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("panic");
+    let what = what.lines().next().unwrap_or_default();
+    let at = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!(
+        "infracheck: internal error: {what}{at}; this is a bug in infracheck, please report it with the input that caused it"
+    )
+}
+
 pub fn run(command: Command) -> Result<u8> {
     match command {
         Command::Plan(args) => plan(args, false),
@@ -636,6 +654,10 @@ fn resident_mb() -> Option<f64> {
 /// modules not scanned, variables without a value...) go to standard error.
 fn load_source(args: &PlanArgs, hcl: bool) -> Result<crate::model::Scan> {
     use crate::source::hcl::{load_hcl, locate, HclOptions};
+    // Test builds only: the tests' way to see what a bug on a loader thread does.
+    if cfg!(debug_assertions) && std::env::var_os("INFRACHECK_TEST_PANIC").is_some() {
+        panic!("INFRACHECK_TEST_PANIC is set");
+    }
     if hcl {
         if args.tf_dir.is_some() {
             anyhow::bail!("--tf-dir is for `plan`: `hcl` knows where its resources are");

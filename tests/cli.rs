@@ -143,6 +143,34 @@ fn bad_flags_exit_2() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A bug that panics, here on the loader's thread, still ends the run with one line
+/// and exit code 2, and nothing on standard output. (`INFRACHECK_TEST_PANIC` exists
+/// only in debug builds, which the tests are.)
+#[test]
+fn a_panic_exits_2_with_one_line_asking_for_a_report() {
+    let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(["plan", "fixtures/plans/reference-architecture.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("INFRACHECK_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("infracheck: internal error: INFRACHECK_TEST_PANIC is set at src/run.rs:"),
+        "{err}"
+    );
+    assert!(
+        err.trim_end().ends_with(
+            "; this is a bug in infracheck, please report it with the input that caused it"
+        ),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}
+
 const MINIMAL_PLAN: &str = r#"{
   "format_version": "1.2",
   "resource_changes": [
