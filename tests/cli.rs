@@ -145,7 +145,8 @@ fn bad_flags_exit_2() {
 
 /// A bug that panics, here on the loader's thread, still ends the run with one line
 /// and exit code 2, and nothing on standard output. (`INFRACHECK_TEST_PANIC` exists
-/// only in debug builds, which the tests are.)
+/// only in debug builds, as this test.)
+#[cfg(debug_assertions)]
 #[test]
 fn a_panic_exits_2_with_one_line_asking_for_a_report() {
     let o = Command::new(env!("CARGO_BIN_EXE_infracheck"))
