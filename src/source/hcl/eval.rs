@@ -1144,8 +1144,10 @@ impl Evaluator {
         // Whether a value the expression reads holds an unknown: then a failure may
         // be the unknown's doing, not the configuration's.
         let mut reads_unknown = false;
+        let mut unevaluated = false;
         for f in &needs.funcs {
             if !funcs::known(f) {
+                unevaluated = true;
                 self.warn(format!(
                     "{}:{line}: function {f}() is not evaluated statically; values that use it are unknown",
                     self.files.display(file)
@@ -1203,7 +1205,8 @@ impl Evaluator {
         let mut data: BTreeMap<String, Map> = BTreeMap::new();
         for ((is_data, kind, name, index), idx) in needs.resources.iter().zip(&res_idx) {
             let out = self.resource(inst, *idx)?;
-            reads_unknown |= contains_unknown(&out.visible);
+            // Its unknown attributes may be absent keys, not markers: no need to walk it.
+            reads_unknown = true;
             let target = if *is_data { &mut data } else { &mut by_kind };
             target
                 .entry(kind.clone())
@@ -1274,7 +1277,6 @@ impl Evaluator {
                 // wrong (Terraform would stop there): said, not silently unknown. Other
                 // failures (a key that is not there) are how unknown attributes of
                 // resources and data sources show, so they stay quiet.
-                let unevaluated = needs.funcs.iter().any(|f| !funcs::known(f));
                 if let hcl::eval::ErrorKind::FuncCall(name, why) = e.kind() {
                     if report_failure && !reads_unknown && !unevaluated {
                         let name = name.to_string();
