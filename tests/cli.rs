@@ -349,6 +349,23 @@ fn config_file_errors_name_the_file_and_line() {
 }
 
 #[test]
+fn settings_no_rule_could_use_are_input_errors() {
+    // Left through, "TLS1.2_2021" would rank nothing below it: every distribution
+    // would pass CDN-004 without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = write(dir.path(), "plan.json", MINIMAL_PLAN);
+    let cfg = write(
+        dir.path(),
+        "c.toml",
+        "[settings]\nflow_log_retention_days = 90\ncloudfront_min_tls = \"TLS1.2_2021\"\n",
+    );
+    assert_input_error(
+        &["plan", &plan, "--config", &cfg],
+        &format!("infracheck: error: {cfg}: line 3: cloudfront_min_tls: \"TLS1.2_2021\" is not a CloudFront security policy (like TLSv1.2_2021)"),
+    );
+}
+
+#[test]
 fn builtin_policy_tests_all_pass() {
     let o = infracheck(&["policies", "test"]);
     let out = stdout(&o);

@@ -3,9 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::findings::FailOn;
+
+mod settings;
+use settings::SettingProblem;
+pub use settings::{is_region_name, Settings};
 
 pub const CONFIG_FILE: &str = ".infracheck.toml";
 
@@ -127,85 +131,6 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// Thresholds and lists the rules read; see docs/configuration.md.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    pub primary_region: String,
-    pub secondary_region: String,
-    pub allowed_regions: Vec<String>,
-    pub include_default_vpcs: bool,
-    pub lb_public_ports: Vec<u16>,
-    pub flow_log_retention_days: u32,
-    pub cpu_scale_out: f64,
-    pub cpu_scale_in: f64,
-    pub health_check_path: String,
-    pub health_check_interval: u32,
-    pub health_check_healthy_threshold: u32,
-    pub health_check_unhealthy_threshold: u32,
-    pub failover_detection_seconds: u32,
-    pub dns_health_check_interval: u32,
-    pub dns_health_check_failure_threshold: u32,
-    pub alb_tls_policy_prefixes: Vec<String>,
-    pub cloudfront_min_tls: String,
-    pub ddb_autoscaling_target: f64,
-    pub ddb_autoscaling_min: u32,
-    pub ddb_autoscaling_max: u32,
-    pub dax_min_nodes: u32,
-    pub backup_retention_days: u32,
-    pub log_retention_min_days: u32,
-    pub required_tags: Vec<String>,
-    pub data_classification_values: Vec<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-        Settings {
-            primary_region: "us-east-1".into(),
-            secondary_region: "us-west-2".into(),
-            allowed_regions: strings(&["us-east-1", "us-west-2"]),
-            include_default_vpcs: false,
-            lb_public_ports: vec![80, 443],
-            flow_log_retention_days: 30,
-            cpu_scale_out: 80.0,
-            cpu_scale_in: 20.0,
-            health_check_path: "/".into(),
-            health_check_interval: 30,
-            health_check_healthy_threshold: 3,
-            health_check_unhealthy_threshold: 3,
-            failover_detection_seconds: 90,
-            dns_health_check_interval: 30,
-            dns_health_check_failure_threshold: 3,
-            alb_tls_policy_prefixes: strings(&[
-                "ELBSecurityPolicy-TLS13-1-2-",
-                "ELBSecurityPolicy-FS-1-2-",
-            ]),
-            cloudfront_min_tls: "TLSv1.2_2021".into(),
-            ddb_autoscaling_target: 70.0,
-            ddb_autoscaling_min: 1,
-            ddb_autoscaling_max: 10,
-            dax_min_nodes: 3,
-            backup_retention_days: 30,
-            log_retention_min_days: 1,
-            required_tags: strings(&["Environment", "Owner", "CostCenter"]),
-            data_classification_values: strings(&[
-                "public",
-                "internal",
-                "confidential",
-                "restricted",
-            ]),
-        }
-    }
-}
-
-impl Settings {
-    /// The settings as the Rego value `data.infracheck.config`.
-    pub fn to_rego(&self) -> regorus::Value {
-        regorus::Value::from(serde_json::to_value(self).unwrap_or_default())
-    }
-}
-
 impl Config {
     /// Reads `explicit`, or `.infracheck.toml` in `dir` if it exists, or the defaults.
     pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
@@ -268,8 +193,38 @@ impl Config {
             .map_err(|m| invalid(line_of(text, raw.resource.span().start), m))?;
             config.waivers.push(waiver);
         }
+        let problems = config.settings.problems();
+        if !problems.is_empty() {
+            // The config parsed, so this does too; without it the error has no line.
+            let written: WrittenSettings = toml::from_str(text).unwrap_or_default();
+            let line = |p: &SettingProblem| {
+                p.keys
+                    .iter()
+                    .find_map(|k| written.settings.get(*k))
+                    .map(|v| line_of(text, v.span().start))
+            };
+            // The problem written first in the file.
+            let first = problems
+                .iter()
+                .min_by_key(|p| line(p).unwrap_or(usize::MAX))
+                .expect("not empty");
+            return Err(match line(first) {
+                Some(n) => invalid(n, first.message.clone()),
+                None => ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message: first.message.clone(),
+                },
+            });
+        }
         Ok(config)
     }
+}
+
+/// Where each key of `[settings]` is written, for the lines of errors.
+#[derive(Default, Deserialize)]
+struct WrittenSettings {
+    #[serde(default)]
+    settings: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
 }
 
 #[cfg(test)]
