@@ -168,7 +168,14 @@ fn live(args: crate::cli::LiveArgs) -> Result<u8> {
         }
         r
     } else {
-        args.regions.clone()
+        // `--regions a,b --regions a` scans a once.
+        let mut regions: Vec<String> = Vec::new();
+        for r in &args.regions {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+        regions
     };
     let opts = live::LiveOptions {
         regions: regions.clone(),

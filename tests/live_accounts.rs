@@ -563,3 +563,14 @@ fn a_role_arn_that_names_no_account_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn a_misspelt_region_is_refused_before_any_request() {
+    // The endpoint is closed: a region read would be a coverage gap, not this error.
+    let run = live(&["--endpoint-url", &closed_url(), "--regions", "us-east1"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "infracheck: error: --regions: \"us-east1\" is not an AWS region name (like us-east-1)"
+    );
+}

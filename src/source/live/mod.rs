@@ -713,6 +713,15 @@ pub fn load_live(opts: &LiveOptions) -> anyhow::Result<LiveRun> {
     if opts.regions.is_empty() {
         anyhow::bail!("--regions: no region to scan");
     }
+    // A misspelt region would otherwise cost a timeout per service and end as
+    // coverage gaps.
+    if let Some(bad) = opts
+        .regions
+        .iter()
+        .find(|r| !crate::config::is_region_name(r))
+    {
+        anyhow::bail!("--regions: {bad:?} is not an AWS region name (like us-east-1)");
+    }
     let mut roles: Vec<String> = Vec::new();
     for arn in &opts.role_arns {
         let Some(account) = role_account(arn) else {
