@@ -100,8 +100,8 @@ pub struct PolicyArgs {
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
-    /// `plan`: the plan as JSON, from `terraform show -json`. `hcl`: the directory
-    /// of the root module's .tf files.
+    /// `plan`: the plan as JSON, from `terraform show -json` (`-`: standard input).
+    /// `hcl`: the directory of the root module's .tf files.
     #[arg(value_name = "PLAN|DIR")]
     pub plan: PathBuf,
     /// `plan`: the directory of the .tf sources the plan was made from, so that

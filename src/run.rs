@@ -124,7 +124,11 @@ fn plan(args: PlanArgs, hcl: bool) -> Result<u8> {
     let scan = scan?;
     prepared.timer.mark("plan loaded");
     crate::alloc::release_freed_memory();
-    let path = args.plan.display().to_string();
+    let path = if !hcl && args.plan == Path::new("-") {
+        crate::source::plan::STDIN_NAME.to_string()
+    } else {
+        args.plan.display().to_string()
+    };
     let destination = Destination {
         home_region: prepared.config.settings.primary_region.clone(),
         #[cfg(feature = "live")]

@@ -184,6 +184,57 @@ const MINIMAL_PLAN: &str = r#"{
                     "root_module": {"resources": [{"address": "aws_dynamodb_table.t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t", "provider_config_key": "aws", "expressions": {}}]}}
 }"#;
 
+/// `infracheck ARGS` with `input` on its standard input.
+fn infracheck_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_infracheck"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("runs");
+    writer.join().unwrap().unwrap();
+    output
+}
+
+#[test]
+fn a_plan_on_standard_input_is_read_with_a_dash() {
+    let o = infracheck_with_stdin(
+        &["plan", "-", "--rules", "DDB-001", "-f", "json"],
+        MINIMAL_PLAN,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["source"]["path"], "<stdin>");
+    let results: Vec<_> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap(),
+                r["address"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(results, [("DDB-001", "aws_dynamodb_table.t", "FAILED")]);
+
+    // Errors name it as such.
+    let o = infracheck_with_stdin(&["plan", "-"], "{\"format_version\": \"1.2\",");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "infracheck: error: <stdin>: invalid JSON at line 1, column 25: the file ends too early (truncated?)"
+    );
+}
+
 const CUSTOM_RULE: &str = r#"# METADATA
 # title: Tables are named t
 # custom:

@@ -18,12 +18,29 @@ use self::format::{PlanDoc, PlannedModule, PlannedValues, ResourceChange};
 use super::LoadError;
 use crate::model::{Action, InstanceKey, Mode, ModulePath, Resource, Scan};
 
-/// Reads and loads a plan file.
+/// How a plan read from standard input is named in errors and reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads and loads a plan file, or standard input when `path` is `-`
+/// (`terraform show -json tfplan | infracheck plan -`).
 pub fn load_plan(path: &Path) -> Result<Scan, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+    let (text, path) = if path == Path::new("-") {
+        let mut text = String::new();
+        let path = Path::new(STDIN_NAME);
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(
+            |cause| LoadError::Io {
+                path: path.to_path_buf(),
+                cause,
+            },
+        )?;
+        (text, path)
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
+            path: path.to_path_buf(),
+            cause,
+        })?;
+        (text, path)
+    };
     parse_plan(&text, path)
 }
 
