@@ -82,6 +82,31 @@ fn bad_plans_exit_2_with_a_one_line_error() {
         &["plan", &f],
         &format!("infracheck: error: {f}: unsupported plan format_version \"9.0\" (supported: 0.1 to 1.2)"),
     );
+    let bytes = |name: &str, content: &[u8]| {
+        let p = d.join(name);
+        std::fs::write(&p, content).unwrap();
+        p.display().to_string()
+    };
+    let f = bytes("tfplan", b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xff\xfe");
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: this is a binary plan file (`terraform plan -out`); give its JSON: `terraform show -json FILE > plan.json`"),
+    );
+    let f = bytes("latin1.json", b"{\"a\": \"caf\xe9\"}");
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: the file is not UTF-8 text (invalid at byte 10)"),
+    );
+    let f = bytes("odd.json", b"\xff\xfe{\x00\x00");
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: the file is not valid UTF-16 text"),
+    );
+    let f = d.display().to_string();
+    assert_input_error(
+        &["plan", &f],
+        &format!("infracheck: error: {f}: not a Terraform plan: this is a directory; `plan` reads a JSON plan, `infracheck hcl DIR` scans .tf files"),
+    );
     let f = write(d, "array.json", "[1, 2]");
     assert_input_error(
         &["plan", &f],
@@ -233,6 +258,43 @@ fn a_plan_on_standard_input_is_read_with_a_dash() {
         stderr(&o).trim_end(),
         "infracheck: error: <stdin>: invalid JSON at line 1, column 25: the file ends too early (truncated?)"
     );
+}
+
+#[test]
+fn plans_written_by_powershell_are_read() {
+    // Windows PowerShell's `>` writes UTF-16 with a byte order mark, and its
+    // `Out-File -Encoding utf8` UTF-8 with one.
+    let dir = tempfile::tempdir().unwrap();
+    let mut utf16le = vec![0xff, 0xfe];
+    let mut utf16be = vec![0xfe, 0xff];
+    for unit in MINIMAL_PLAN.encode_utf16() {
+        utf16le.extend(unit.to_le_bytes());
+        utf16be.extend(unit.to_be_bytes());
+    }
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), MINIMAL_PLAN.as_bytes()].concat();
+    for (name, content) in [
+        ("utf16le.json", utf16le),
+        ("utf16be.json", utf16be),
+        ("bom.json", with_bom),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = infracheck(&[
+            "plan",
+            f.to_str().unwrap(),
+            "--rules",
+            "DDB-001",
+            "-f",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            doc["results"][0]["address"], "aws_dynamodb_table.t",
+            "{name}"
+        );
+        assert_eq!(doc["results"][0]["status"], "FAILED", "{name}");
+    }
 }
 
 const CUSTOM_RULE: &str = r#"# METADATA

@@ -25,27 +25,68 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// (`terraform show -json tfplan | infracheck plan -`).
 pub fn load_plan(path: &Path) -> Result<Scan, LoadError> {
     let (text, path) = if path == Path::new("-") {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         let path = Path::new(STDIN_NAME);
-        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(
-            |cause| LoadError::Io {
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|cause| {
+            LoadError::Io {
                 path: path.to_path_buf(),
                 cause,
-            },
-        )?;
-        (text, path)
+            }
+        })?;
+        (plan_text(bytes, path)?, path)
     } else {
-        let text = std::fs::read_to_string(path).map_err(|cause| LoadError::Io {
+        if path.is_dir() {
+            return Err(LoadError::NotAPlan {
+                path: path.to_path_buf(),
+                reason: "this is a directory; `plan` reads a JSON plan, `infracheck hcl DIR` scans .tf files".into(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|cause| LoadError::Io {
             path: path.to_path_buf(),
             cause,
         })?;
-        (text, path)
+        (plan_text(bytes, path)?, path)
     };
     parse_plan(&text, path)
 }
 
+/// The file's text, or what it is when it is not text. UTF-16 with a byte order
+/// mark is read too: Windows PowerShell's `>` writes it.
+fn plan_text(bytes: Vec<u8>, path: &Path) -> Result<String, LoadError> {
+    let not_a_plan = |reason: String| LoadError::NotAPlan {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
+        match String::from_utf16(&units) {
+            Ok(text) if rest.len().is_multiple_of(2) => Ok(text),
+            _ => Err(not_a_plan("the file is not valid UTF-16 text".into())),
+        }
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        // `terraform plan -out` writes a zip archive.
+        not_a_plan(if e.as_bytes().starts_with(b"PK\x03\x04") {
+            "this is a binary plan file (`terraform plan -out`); give its JSON: `terraform show -json FILE > plan.json`".into()
+        } else {
+            format!(
+                "the file is not UTF-8 text (invalid at byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    })
+}
+
 /// Loads a plan from its JSON text; `path` only names it in errors.
 pub fn parse_plan(text: &str, path: &Path) -> Result<Scan, LoadError> {
+    // A byte order mark, as PowerShell's `Out-File -Encoding utf8` writes.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let not_a_plan = |reason: &str| LoadError::NotAPlan {
         path: path.to_path_buf(),
         reason: reason.to_string(),
