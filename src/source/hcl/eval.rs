@@ -328,8 +328,7 @@ impl Evaluator {
                 None => match decl.as_ref().and_then(|d| d.body.attr("default")) {
                     Some(a) => {
                         let a = a.clone();
-                        let file = decl.as_ref().map(|d| d.file).unwrap_or(0);
-                        self.eval_attr(&a, file, &Scope::at(inst))?
+                        self.eval_attr(&a, &Scope::at(inst))?
                     }
                     None => {
                         self.warn(format!(
@@ -347,18 +346,17 @@ impl Evaluator {
                     self.enter(
                         key.clone(),
                         format!("var.{name}"),
-                        self.file(call.file),
+                        self.file(a.file),
                         a.line,
                     )?;
-                    let r = self.eval_attr(&a, call.file, &call_scope);
+                    let r = self.eval_attr(&a, &call_scope);
                     self.leave();
                     r?
                 }
                 None => match decl.as_ref().and_then(|d| d.body.attr("default")) {
                     Some(a) => {
                         let a = a.clone();
-                        let file = decl.as_ref().map(|d| d.file).unwrap_or(0);
-                        self.eval_attr(&a, file, &Scope::at(inst))?
+                        self.eval_attr(&a, &Scope::at(inst))?
                     }
                     None => {
                         let what = self.instances[inst].path.to_string();
@@ -390,7 +388,7 @@ impl Evaluator {
             return Ok(e.clone());
         }
         let module = self.instances[inst].module.clone();
-        let (attr, file) = module
+        let attr = module
             .locals
             .get(name)
             .cloned()
@@ -398,10 +396,10 @@ impl Evaluator {
         self.enter(
             key.clone(),
             format!("local.{name}"),
-            self.file(file),
+            self.file(attr.file),
             attr.line,
         )?;
-        let r = self.eval_attr(&attr, file, &Scope::at(inst));
+        let r = self.eval_attr(&attr, &Scope::at(inst));
         self.leave();
         let r = r?;
         self.memo.insert(key, r.clone());
@@ -427,10 +425,10 @@ impl Evaluator {
                 self.enter(
                     key.clone(),
                     format!("{}.{name}", self.instances[inst].path),
-                    self.file(block.file),
+                    self.file(a.file),
                     a.line,
                 )?;
-                let r = self.eval_attr(a, block.file, &Scope::at(inst));
+                let r = self.eval_attr(a, &Scope::at(inst));
                 self.leave();
                 r?
             }
@@ -519,7 +517,7 @@ impl Evaluator {
                 m
             }
         };
-        let (shape, keys) = self.expand_meta(&call.body, call.file, &Scope::at(inst), &shown)?;
+        let (shape, keys) = self.expand_meta(&call.body, &Scope::at(inst), &shown)?;
         // Providers: the parent's default configurations are inherited; `providers`
         // maps the module's names to the parent's configurations.
         let parent_providers = self.instances[inst].providers.clone();
@@ -570,12 +568,11 @@ impl Evaluator {
     fn expand_meta(
         &mut self,
         body: &Body,
-        file: usize,
         scope: &Scope,
         what: &str,
     ) -> Result<(Shape, Vec<KeyedScope>), HclError> {
         if let Some(a) = body.attr("count") {
-            let e = self.eval_attr(a, file, scope)?;
+            let e = self.eval_attr(a, scope)?;
             // Terraform converts a string count ("2") to a number.
             let value = convert(
                 e.value.clone(),
@@ -586,7 +583,7 @@ impl Evaluator {
                     let n = n.as_f64().unwrap_or(f64::NAN);
                     let unsuitable = |why: String| {
                         HclError::new(
-                            &self.file(file),
+                            &self.file(a.file),
                             a.line,
                             format!("{what}: count is {value}: {why}"),
                         )
@@ -623,7 +620,7 @@ impl Evaluator {
             };
         }
         if let Some(a) = body.attr("for_each") {
-            let e = self.eval_attr(a, file, scope)?;
+            let e = self.eval_attr(a, scope)?;
             let mut out = Vec::new();
             match &e.value {
                 Value::Object(o) if !o.keys().any(|k| unknown::str_is_unknown(k)) => {
@@ -643,7 +640,7 @@ impl Evaluator {
                             Value::Number(n) => keys.push(n.to_string()),
                             _ => {
                                 return Err(HclError::new(
-                                    &self.file(file),
+                                    &self.file(a.file),
                                     a.line,
                                     "for_each needs a map or a set of strings".to_string(),
                                 ))
@@ -670,7 +667,7 @@ impl Evaluator {
                 }
                 _ => {
                     return Err(HclError::new(
-                        &self.file(file),
+                        &self.file(a.file),
                         a.line,
                         "for_each needs a map or a set of strings".to_string(),
                     ))
@@ -733,7 +730,7 @@ impl Evaluator {
         )?;
         let r = (|| {
             let region = match block.body.attr("region") {
-                Some(a) => match self.eval_attr(a, block.file, &scope)?.value {
+                Some(a) => match self.eval_attr(a, &scope)?.value {
                     Value::String(s) if !unknown::str_is_unknown(&s) => Some(s),
                     _ => None,
                 },
@@ -742,7 +739,7 @@ impl Evaluator {
             let mut tags = None;
             if let Some(dt) = block.body.blocks_of("default_tags").next() {
                 if let Some(a) = dt.body.attr("tags") {
-                    tags = Some(self.eval_attr(a, block.file, &scope)?.value);
+                    tags = Some(self.eval_attr(a, &scope)?.value);
                 }
             }
             Ok((region, tags))
@@ -806,8 +803,7 @@ impl Evaluator {
         path: &ModulePath,
         shown: &str,
     ) -> Result<ResOut, HclError> {
-        let (shape, keys) =
-            self.expand_meta(&def.block.body, def.block.file, &Scope::at(inst), shown)?;
+        let (shape, keys) = self.expand_meta(&def.block.body, &Scope::at(inst), shown)?;
         let (provider, provider_key) = self.resource_provider(inst, def);
         let mut instances = Vec::new();
         let kind_for_address = if def.data {
@@ -821,7 +817,6 @@ impl Evaluator {
             let mut unknown_blocks = Vec::new();
             let values = self.eval_body(
                 &def.block.body,
-                def.block.file,
                 &scope,
                 "",
                 true,
@@ -923,7 +918,6 @@ impl Evaluator {
     fn eval_body(
         &mut self,
         body: &Body,
-        file: usize,
         scope: &Scope,
         prefix: &str,
         top: bool,
@@ -942,7 +936,7 @@ impl Evaluator {
             if top && META_ATTRS.contains(&a.name.as_str()) {
                 continue;
             }
-            let e = self.eval_attr(a, file, scope)?;
+            let e = self.eval_attr(a, scope)?;
             fields.push(Field {
                 path: join(&a.name),
                 refs: e.refs,
@@ -975,8 +969,7 @@ impl Evaluator {
                 }
                 if !is_dynamic {
                     let p = join(&format!("{kind}.{}", items.len()));
-                    let v =
-                        self.eval_body(&b.body, file, scope, &p, false, fields, unknown_blocks)?;
+                    let v = self.eval_body(&b.body, scope, &p, false, fields, unknown_blocks)?;
                     items.push(Value::Object(v));
                     continue;
                 }
@@ -988,7 +981,7 @@ impl Evaluator {
                 let Some(fe) = b.body.attr("for_each") else {
                     continue;
                 };
-                let e = self.eval_attr(fe, file, scope)?;
+                let e = self.eval_attr(fe, scope)?;
                 let pairs: Vec<(Value, Value)> = match &e.value {
                     Value::Array(list) if !list.iter().any(is_unknown) => list
                         .iter()
@@ -1023,8 +1016,7 @@ impl Evaluator {
                     s.extra.retain(|(n, _)| *n != iter_name);
                     s.extra.push((iter_name.clone(), Value::Object(it)));
                     let p = join(&format!("{kind}.{}", items.len()));
-                    let v =
-                        self.eval_body(&content.body, file, &s, &p, false, fields, unknown_blocks)?;
+                    let v = self.eval_body(&content.body, &s, &p, false, fields, unknown_blocks)?;
                     items.push(Value::Object(v));
                 }
             }
@@ -1049,19 +1041,14 @@ impl Evaluator {
         fields: &mut Vec<Field>,
         unknown_blocks: &mut Vec<String>,
     ) -> Result<Map, HclError> {
-        self.eval_body(&b.body, b.file, scope, "", false, fields, unknown_blocks)
+        self.eval_body(&b.body, scope, "", false, fields, unknown_blocks)
     }
 
     // -----------------------------------------------------------------------------
     // Expressions
 
-    pub fn eval_attr(
-        &mut self,
-        a: &Attr,
-        file: usize,
-        scope: &Scope,
-    ) -> Result<Evaluated, HclError> {
-        self.eval_expr(&a.expr, file, a.line, scope)
+    pub fn eval_attr(&mut self, a: &Attr, scope: &Scope) -> Result<Evaluated, HclError> {
+        self.eval_expr(&a.expr, a.file, a.line, scope)
     }
 
     pub fn eval_expr(

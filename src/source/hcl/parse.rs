@@ -10,11 +10,13 @@ use hcl::Expression;
 
 use super::HclError;
 
-/// An attribute: `name = expr`.
+/// An attribute: `name = expr`, at `line` of file `file` (an index into [`Files`]:
+/// an override file's attributes merge into blocks of other files).
 #[derive(Debug, Clone)]
 pub struct Attr {
     pub name: String,
     pub expr: Expression,
+    pub file: usize,
     pub line: usize,
 }
 
@@ -95,6 +97,7 @@ fn convert_body(body: es::Body, file: usize, lines: &Lines) -> Body {
                 out.attrs.push(Attr {
                     name: a.key.as_str().to_string(),
                     expr: super::rewrite::prepare(a.value.into()),
+                    file,
                     line,
                 });
             }
@@ -150,7 +153,7 @@ impl ResourceDef {
 pub struct ModuleDef {
     pub dir: PathBuf,
     pub variables: BTreeMap<String, Block>,
-    pub locals: BTreeMap<String, (Attr, usize)>,
+    pub locals: BTreeMap<String, Attr>,
     pub outputs: BTreeMap<String, Block>,
     pub resources: Vec<ResourceDef>,
     pub module_calls: Vec<Block>,
@@ -271,7 +274,7 @@ fn add_file(m: &mut ModuleDef, body: Body, display: &str) -> Result<(), HclError
             }
             "locals" => {
                 for a in b.body.attrs {
-                    if let Some((prev, _)) = m.locals.get(&a.name) {
+                    if let Some(prev) = m.locals.get(&a.name) {
                         return Err(HclError::new(
                             display,
                             a.line,
@@ -281,7 +284,7 @@ fn add_file(m: &mut ModuleDef, body: Body, display: &str) -> Result<(), HclError
                             ),
                         ));
                     }
-                    m.locals.insert(a.name.clone(), (a, b.file));
+                    m.locals.insert(a.name.clone(), a);
                 }
             }
             "resource" | "data" => {
