@@ -465,6 +465,178 @@ resource "aws_vpc" "b" {
         .contains(&"cidr_block".to_string()));
 }
 
+#[test]
+fn override_files_merge_into_the_blocks_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"terraform {
+  backend "s3" {
+    bucket = "state"
+    key    = "k"
+    region = "us-east-1"
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+variable "env" {
+  default = "dev"
+}
+
+locals {
+  name = "base"
+}
+
+resource "aws_security_group" "web" {
+  name        = local.name
+  description = "d"
+  tags        = { Env = var.env }
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  dynamic "ingress" {
+    for_each = [80]
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  provider = aws.west
+  bucket   = "logs"
+}
+"#,
+    );
+    // Read after main.tf, and before override.tf (name order).
+    write(
+        dir.path(),
+        "a_override.tf",
+        r#"variable "env" {
+  default = "prod"
+}
+
+locals {
+  name = "over"
+}
+
+resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "eu-west-1"
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "override.tf",
+        "resource \"aws_security_group\" \"web\" {\n  description = \"final\"\n}\n\nterraform {\n  backend \"local\" {}\n}\n",
+    );
+    write(dir.path(), "generated.tf.json", r#"{"resource": {}}"#);
+    let loaded = load_hcl(dir.path(), &HclOptions::default()).unwrap();
+    let json_file = dir.path().join("generated.tf.json").display().to_string();
+    assert_eq!(
+        loaded.warnings,
+        [format!(
+            "{json_file}: .tf.json files are not read: the blocks in it are not scanned"
+        )]
+    );
+    let scan = &loaded.scan;
+    let sg = json(res(scan, "aws_security_group.web"));
+    assert_eq!(sg["name"], "over");
+    assert_eq!(sg["description"], "final");
+    assert_eq!(sg["tags"], serde_json::json!({"Env": "prod"}));
+    // The override's ingress replaces both the static and the dynamic ones.
+    let ports: Vec<_> = sg["ingress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["from_port"].clone())
+        .collect();
+    assert_eq!(ports, [serde_json::json!(443)]);
+    assert_eq!(sg["egress"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        res(scan, "aws_s3_bucket.logs").region.as_deref(),
+        Some("eu-west-1")
+    );
+    assert_eq!(json(res(scan, "terraform.backend"))["type"], "local");
+    // Findings still point at the block in main.tf.
+    let sg = res(scan, "aws_security_group.web");
+    let location = sg.location.as_ref().unwrap();
+    assert_eq!(
+        (location.file.as_str(), location.line),
+        (
+            dir.path().join("main.tf").display().to_string().as_str(),
+            26
+        )
+    );
+
+    // An override of nothing is an error, as in Terraform.
+    assert_tf_error(
+        &[
+            (
+                "main.tf",
+                "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            ),
+            (
+                "x_override.tf",
+                "locals {\n  a = 1\n}\n\nresource \"aws_vpc\" \"b\" {\n}\n",
+            ),
+        ],
+        "x_override.tf:2",
+        "local value \"a\" to override is not defined in the module's other files",
+    );
+    assert_tf_error(
+        &[
+            (
+                "main.tf",
+                "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            ),
+            ("x_override.tf", "resource \"aws_vpc\" \"b\" {\n}\n"),
+        ],
+        "x_override.tf:1",
+        "resource \"aws_vpc\" \"b\" to override is not declared in the module's other files",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf.json", "{}");
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        format!("infracheck: error: {root}: no .tf files in {root}, only .tf.json files, which infracheck does not read")
+    );
+}
+
 /// `infracheck hcl` exits 2 with one `file:line: message` line.
 fn assert_tf_error(files: &[(&str, &str)], expected_file: &str, expected: &str) {
     let dir = tempfile::tempdir().unwrap();

@@ -513,6 +513,9 @@ impl Evaluator {
                     &mut self.files,
                     Some((file, call.line)),
                 )?);
+                for f in &m.unread {
+                    self.warn(super::unread_warning(f));
+                }
                 self.module_cache.insert(canonical, m.clone());
                 m
             }

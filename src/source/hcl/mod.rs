@@ -1,7 +1,8 @@
 //! Loads Terraform `.tf` sources directly (no plan) into the same resource model as a
 //! plan: `infracheck hcl DIR`.
 //!
-//! - [`parse`]: the files of a module directory, with lines (hcl-rs / hcl-edit).
+//! - [`parse`]: the files of a module directory, with lines (hcl-rs / hcl-edit);
+//!   [`overrides`]: `override.tf` files merged into them.
 //! - [`eval`]: variables, locals, module calls, providers, `count` / `for_each`,
 //!   resources and data sources, evaluated lazily with hcl-rs's evaluator.
 //! - [`funcs`]: Terraform's functions; [`rewrite`]: operators that keep unknowns.
@@ -13,6 +14,7 @@
 
 mod eval;
 mod funcs;
+mod overrides;
 mod parse;
 mod policy;
 mod rewrite;
@@ -86,7 +88,7 @@ pub fn load_hcl(dir: &Path, options: &HclOptions) -> Result<HclScan, HclError> {
     }
     let mut files = Files::default();
     let root = load_module(dir, &mut files, None)?;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = root.unread.iter().map(|f| unread_warning(f)).collect();
     let inputs = root_inputs(dir, &root, options, &mut files, &mut warnings)?;
     let mut ev = Evaluator::new(dir, root, files, inputs);
     ev.warnings.extend(warnings);
@@ -570,6 +572,11 @@ impl Locations {
             }
         }
     }
+}
+
+/// The warning for a `.tf.json` file, which is not read.
+pub(crate) fn unread_warning(file: &str) -> String {
+    format!("{file}: .tf.json files are not read: the blocks in it are not scanned")
 }
 
 /// Reads the `.tf` sources in `dir` and the local modules they call (by their

@@ -8,7 +8,7 @@ use hcl::edit::structure as es;
 use hcl::edit::Span;
 use hcl::Expression;
 
-use super::HclError;
+use super::{overrides, HclError};
 
 /// An attribute: `name = expr`, at `line` of file `file` (an index into [`Files`]:
 /// an override file's attributes merge into blocks of other files).
@@ -160,6 +160,8 @@ pub struct ModuleDef {
     pub providers: Vec<Block>,
     /// `terraform { backend "x" {...} }` or `terraform { cloud {...} }`.
     pub backend: Option<Block>,
+    /// The `.tf.json` files of the directory, which are not read.
+    pub unread: Vec<String>,
 }
 
 /// Every file the scan read, by index; their display paths name them in errors.
@@ -213,26 +215,52 @@ pub fn load_module(
             io_reason(&e)
         ))
     })?;
-    let mut names: Vec<PathBuf> = entries
+    let paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
+        .filter(|p| p.is_file())
         .collect();
-    names.sort();
+    let named = |suffix: &str| {
+        let mut v: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    };
+    let names = named(".tf");
+    let unread: Vec<String> = named(".tf.json").iter().map(|p| display_path(p)).collect();
     if names.is_empty() {
-        return Err(missing(format!("no .tf files in {shown}")));
+        return Err(missing(if unread.is_empty() {
+            format!("no .tf files in {shown}")
+        } else {
+            format!("no .tf files in {shown}, only .tf.json files, which infracheck does not read")
+        }));
     }
     let mut module = ModuleDef {
         dir: dir.to_path_buf(),
+        unread,
         ..Default::default()
     };
-    for path in names {
+    // Override files after all the others, in name order, as Terraform reads them.
+    let (overrides, names): (Vec<PathBuf>, Vec<PathBuf>) =
+        names.into_iter().partition(|p| overrides::is_override(p));
+    for (path, is_override) in names
+        .into_iter()
+        .map(|p| (p, false))
+        .chain(overrides.into_iter().map(|p| (p, true)))
+    {
         let display = display_path(&path);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| HclError::new(&display, 0, format!("cannot read: {}", io_reason(&e))))?;
         let file = files.paths.len();
         files.paths.push(display.clone());
         let body = parse_file(&text, file, &display)?;
-        add_file(&mut module, body, &display)?;
+        if is_override {
+            overrides::apply(&mut module, body, &display)?;
+        } else {
+            add_file(&mut module, body, &display)?;
+        }
     }
     Ok(module)
 }
