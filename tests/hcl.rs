@@ -567,7 +567,7 @@ provider "aws" {
     assert_eq!(
         loaded.warnings,
         [format!(
-            "{json_file}: .tf.json files are not read: the blocks in it are not scanned"
+            "{json_file}: JSON configuration files are not read: the blocks in it are not scanned"
         )]
     );
     let scan = &loaded.scan;
@@ -633,7 +633,45 @@ provider "aws" {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim_end(),
-        format!("infracheck: error: {root}: no .tf files in {root}, only .tf.json files, which infracheck does not read")
+        format!("infracheck: error: {root}: no .tf files in {root}, only JSON configuration files (.tf.json), which infracheck does not read")
+    );
+}
+
+#[test]
+fn opentofu_files_are_read_and_win_over_their_tf_namesakes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "vpc.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "vpc.tofu",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "extra.tofu",
+        "resource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.2.0.0/16\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "b_override.tofu",
+        "resource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.3.0.0/16\"\n}\n",
+    );
+    let scan = load(dir.path());
+    assert_eq!(json(res(&scan, "aws_vpc.a"))["cidr_block"], "10.1.0.0/16");
+    assert_eq!(json(res(&scan, "aws_vpc.b"))["cidr_block"], "10.3.0.0/16");
+    let vpc_a = res(&scan, "aws_vpc.a").location.as_ref().unwrap();
+    assert_eq!(
+        vpc_a.file,
+        dir.path().join("vpc.tofu").display().to_string()
     );
 }
 

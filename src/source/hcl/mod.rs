@@ -576,7 +576,7 @@ impl Locations {
 
 /// The warning for a `.tf.json` file, which is not read.
 pub(crate) fn unread_warning(file: &str) -> String {
-    format!("{file}: .tf.json files are not read: the blocks in it are not scanned")
+    format!("{file}: JSON configuration files are not read: the blocks in it are not scanned")
 }
 
 /// Reads the `.tf` sources in `dir` and the local modules they call (by their

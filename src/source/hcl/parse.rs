@@ -197,7 +197,8 @@ pub fn display_path(p: &Path) -> String {
     }
 }
 
-/// Reads every `*.tf` file of `dir` (sorted by name), registering them in `files`.
+/// Reads every `*.tf` (and OpenTofu `*.tofu`) file of `dir`, sorted by name, then
+/// its override files, registering them in `files`.
 /// `at` names the place that asked for the directory (a module call), for errors.
 pub fn load_module(
     dir: &Path,
@@ -228,13 +229,23 @@ pub fn load_module(
         v.sort();
         v
     };
-    let names = named(".tf");
-    let unread: Vec<String> = named(".tf.json").iter().map(|p| display_path(p)).collect();
+    // OpenTofu's `x.tofu` is read instead of a `x.tf` beside it.
+    let tofu = named(".tofu");
+    let mut names: Vec<PathBuf> = named(".tf")
+        .into_iter()
+        .filter(|p| !tofu.contains(&p.with_extension("tofu")))
+        .chain(tofu.iter().cloned())
+        .collect();
+    names.sort();
+    let mut unread: Vec<PathBuf> = named(".tf.json");
+    unread.extend(named(".tofu.json"));
+    unread.sort();
+    let unread: Vec<String> = unread.iter().map(|p| display_path(p)).collect();
     if names.is_empty() {
         return Err(missing(if unread.is_empty() {
             format!("no .tf files in {shown}")
         } else {
-            format!("no .tf files in {shown}, only .tf.json files, which infracheck does not read")
+            format!("no .tf files in {shown}, only JSON configuration files (.tf.json), which infracheck does not read")
         }));
     }
     let mut module = ModuleDef {
