@@ -101,15 +101,6 @@ impl Settings {
                 bad(&[key], format!("{key}: {}", not_a_region(region)));
             }
         }
-        if self.primary_region == self.secondary_region {
-            bad(
-                &["secondary_region", "primary_region"],
-                format!(
-                    "secondary_region is primary_region ({}): the architecture spans two regions",
-                    self.primary_region
-                ),
-            );
-        }
         if self.allowed_regions.is_empty() {
             bad(
                 &["allowed_regions"],
@@ -385,7 +376,7 @@ mod tests {
         };
         for (settings, message) in [
             ("primary_region = \"us-east1\"\n", "line 3: primary_region: \"us-east1\" is not an AWS region name (like us-east-1)"),
-            ("secondary_region = \"us-east-1\"\n", "line 3: secondary_region is primary_region (us-east-1): the architecture spans two regions"),
+            ("secondary_region = \"us-west2\"\n", "line 3: secondary_region: \"us-west2\" is not an AWS region name (like us-east-1)"),
             ("allowed_regions = []\n", "line 3: allowed_regions is empty: every resource would be in a region not allowed"),
             ("allowed_regions = [\"us-east-1\", \"US-WEST-2\"]\n", "line 3: allowed_regions: \"US-WEST-2\" is not an AWS region name (like us-east-1)"),
             ("allowed_regions = [\"us-east-1\", \"eu-west-1\"]\n", "line 3: secondary_region us-west-2 is not in allowed_regions"),
@@ -423,6 +414,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.settings.primary_region, "eu-central-1");
+        // One region for both: `live` then scans it once.
+        let c = Config::parse(
+            "[settings]\nsecondary_region = \"us-east-1\"\n",
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.settings.secondary_region, "us-east-1");
         for name in [
             "SSLv3",
             "TLSv1",

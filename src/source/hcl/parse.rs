@@ -160,7 +160,8 @@ pub struct ModuleDef {
     pub providers: Vec<Block>,
     /// `terraform { backend "x" {...} }` or `terraform { cloud {...} }`.
     pub backend: Option<Block>,
-    /// The `.tf.json` files of the directory, which are not read.
+    /// The JSON configuration files of the directory (`.tf.json`, `.tofu.json`),
+    /// which are not read.
     pub unread: Vec<String>,
 }
 
