@@ -626,6 +626,20 @@ provider "aws" {
         "x_override.tf:1",
         "resource \"aws_vpc\" \"b\" to override is not declared in the module's other files",
     );
+    assert_tf_error(
+        &[
+            (
+                "main.tf",
+                "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            ),
+            (
+                "override.tf",
+                "resource \"aws_vpc\" \"a\" {\n  depends_on = []\n}\n",
+            ),
+        ],
+        "override.tf:2",
+        "depends_on cannot be overridden: Terraform refuses it in an override resource block",
+    );
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf.json", "{}");
     let root = dir.path().display().to_string();
@@ -672,6 +686,48 @@ fn opentofu_files_are_read_and_win_over_their_tf_namesakes() {
     assert_eq!(
         vpc_a.file,
         dir.path().join("vpc.tofu").display().to_string()
+    );
+}
+
+#[test]
+fn duplicate_blocks_name_where_the_first_one_is() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "vpc.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+    );
+    let root = dir.path().display().to_string();
+    let o = infracheck(&["hcl", &root]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        format!("infracheck: error: {root}/vpc.tf:1: duplicate resource \"aws_vpc\" \"a\" (first declared at {root}/main.tf:1)")
+    );
+    // In one file, the line is enough; outputs and module calls are checked too.
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "output \"a\" {\n  value = 1\n}\n\noutput \"a\" {\n  value = 2\n}\n",
+        )],
+        "main.tf:5",
+        "duplicate output \"a\" (first declared at line 1)",
+    );
+    assert_tf_error(
+        &[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./m\"\n}\n\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+            ),
+            ("m/main.tf", "variable \"x\" {\n  default = 1\n}\n"),
+        ],
+        "main.tf:5",
+        "duplicate module \"m\" (first declared at line 1)",
     );
 }
 

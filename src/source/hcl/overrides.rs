@@ -8,7 +8,8 @@
 //! - `locals` override value by value; a `terraform` block's `backend` or `cloud`
 //!   replaces the module's.
 //!
-//! A block that overrides nothing is an error, as in Terraform.
+//! A block that overrides nothing, or a `depends_on` in an overriding resource,
+//! data or output block, is an error, as in Terraform.
 
 use std::path::Path;
 
@@ -34,6 +35,15 @@ pub fn apply(module: &mut ModuleDef, body: Body, display: &str) -> Result<(), Hc
             )
         };
         let name = over.labels.first().cloned().unwrap_or_default();
+        if matches!(over.kind.as_str(), "resource" | "data" | "output") {
+            if let Some(a) = over.body.attr("depends_on") {
+                return Err(HclError::new(
+                    display,
+                    a.line,
+                    format!("depends_on cannot be overridden: Terraform refuses it in an override {} block", over.kind),
+                ));
+            }
+        }
         match over.kind.as_str() {
             "variable" => match module.variables.get_mut(&name) {
                 Some(base) => merge(base, over, false),

@@ -271,7 +271,7 @@ pub fn load_module(
         if is_override {
             overrides::apply(&mut module, body, &display)?;
         } else {
-            add_file(&mut module, body, &display)?;
+            add_file(&mut module, body, &display, files)?;
         }
     }
     Ok(module)
@@ -291,38 +291,49 @@ fn label<'a>(b: &'a Block, i: usize, display: &str, what: &str) -> Result<&'a st
         .ok_or_else(|| HclError::new(display, b.line, format!("{} block needs {what}", b.kind)))
 }
 
-fn add_file(m: &mut ModuleDef, body: Body, display: &str) -> Result<(), HclError> {
+/// Where an earlier declaration is, seen from file `current`: `line 3`, or
+/// `other.tf:3` in another file.
+fn earlier(files: &Files, file: usize, line: usize, current: &str) -> String {
+    match files.display(file) {
+        shown if shown == current => format!("line {line}"),
+        shown => format!("{shown}:{line}"),
+    }
+}
+
+fn add_file(m: &mut ModuleDef, body: Body, display: &str, files: &Files) -> Result<(), HclError> {
+    let duplicate = |what: String, line: usize, prev_file: usize, prev_line: usize| {
+        HclError::new(
+            display,
+            line,
+            format!(
+                "duplicate {what} (first declared at {})",
+                earlier(files, prev_file, prev_line, display)
+            ),
+        )
+    };
     for b in body.blocks {
         match b.kind.as_str() {
             "variable" => {
                 let name = label(&b, 0, display, "a name")?.to_string();
                 if let Some(prev) = m.variables.get(&name) {
-                    return Err(HclError::new(
-                        display,
-                        b.line,
-                        format!(
-                            "duplicate variable \"{name}\" (first declared at line {})",
-                            prev.line
-                        ),
-                    ));
+                    let what = format!("variable \"{name}\"");
+                    return Err(duplicate(what, b.line, prev.file, prev.line));
                 }
                 m.variables.insert(name, b);
             }
             "output" => {
                 let name = label(&b, 0, display, "a name")?.to_string();
+                if let Some(prev) = m.outputs.get(&name) {
+                    let what = format!("output \"{name}\"");
+                    return Err(duplicate(what, b.line, prev.file, prev.line));
+                }
                 m.outputs.insert(name, b);
             }
             "locals" => {
                 for a in b.body.attrs {
                     if let Some(prev) = m.locals.get(&a.name) {
-                        return Err(HclError::new(
-                            display,
-                            a.line,
-                            format!(
-                                "duplicate local value \"{}\" (first defined at line {})",
-                                a.name, prev.line
-                            ),
-                        ));
+                        let what = format!("local value \"{}\"", a.name);
+                        return Err(duplicate(what, a.line, prev.file, prev.line));
                     }
                     m.locals.insert(a.name.clone(), a);
                 }
@@ -336,14 +347,8 @@ fn add_file(m: &mut ModuleDef, body: Body, display: &str) -> Result<(), HclError
                     .iter()
                     .find(|r| r.data == data && r.kind == kind && r.name == name)
                 {
-                    return Err(HclError::new(
-                        display,
-                        b.line,
-                        format!(
-                            "duplicate {} \"{kind}\" \"{name}\" (first declared at line {})",
-                            b.kind, prev.block.line
-                        ),
-                    ));
+                    let what = format!("{} \"{kind}\" \"{name}\"", b.kind);
+                    return Err(duplicate(what, b.line, prev.block.file, prev.block.line));
                 }
                 m.resources.push(ResourceDef {
                     data,
@@ -353,7 +358,11 @@ fn add_file(m: &mut ModuleDef, body: Body, display: &str) -> Result<(), HclError
                 });
             }
             "module" => {
-                label(&b, 0, display, "a name")?;
+                let name = label(&b, 0, display, "a name")?;
+                if let Some(prev) = m.module_calls.iter().find(|c| c.labels[0] == name) {
+                    let what = format!("module \"{name}\"");
+                    return Err(duplicate(what, b.line, prev.file, prev.line));
+                }
                 m.module_calls.push(b);
             }
             "provider" => {
