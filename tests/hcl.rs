@@ -729,6 +729,14 @@ fn duplicate_blocks_name_where_the_first_one_is() {
         "main.tf:5",
         "duplicate module \"m\" (first declared at line 1)",
     );
+    assert_tf_error(
+        &[(
+            "main.tf",
+            "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"us-west-2\"\n}\n\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"eu-west-1\"\n}\n",
+        )],
+        "main.tf:10",
+        "duplicate provider \"aws\" with alias \"west\" (first declared at line 5)",
+    );
 }
 
 /// `infracheck hcl` exits 2 with one `file:line: message` line.

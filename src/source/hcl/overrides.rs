@@ -123,7 +123,7 @@ pub fn apply(module: &mut ModuleDef, body: Body, display: &str) -> Result<(), Hc
 }
 
 /// A provider block's `alias`, when written as a literal.
-fn alias_of(provider: &Block) -> Option<String> {
+pub(super) fn alias_of(provider: &Block) -> Option<String> {
     provider
         .body
         .attr("alias")

@@ -366,7 +366,19 @@ fn add_file(m: &mut ModuleDef, body: Body, display: &str, files: &Files) -> Resu
                 m.module_calls.push(b);
             }
             "provider" => {
-                label(&b, 0, display, "a name")?;
+                let name = label(&b, 0, display, "a name")?;
+                let alias = overrides::alias_of(&b);
+                if let Some(prev) = m
+                    .providers
+                    .iter()
+                    .find(|p| p.labels[0] == name && overrides::alias_of(p) == alias)
+                {
+                    let what = match alias {
+                        Some(a) => format!("provider \"{name}\" with alias \"{a}\""),
+                        None => format!("provider \"{name}\""),
+                    };
+                    return Err(duplicate(what, b.line, prev.file, prev.line));
+                }
                 m.providers.push(b);
             }
             "terraform" => {
