@@ -1,6 +1,6 @@
-//! A root module of one `main.tf`, loaded by `infracheck hcl` and by `--tf-dir`'s
-//! locator, then turned into the rules' input: any text must give a model or an
-//! `HclError`, never a panic.
+//! A root module of a `main.tf` (and an `override.tf` after a `#override` line),
+//! loaded by `infracheck hcl` and by `--tf-dir`'s locator, then turned into the
+//! rules' input: any text must give a model or an `HclError`, never a panic.
 #![no_main]
 
 mod root_module;
